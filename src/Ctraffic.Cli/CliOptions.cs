@@ -1,0 +1,115 @@
+using Ctraffic.Cli.Flags;
+using Ctraffic.Client;
+using Ctraffic.Statistics;
+
+namespace Ctraffic.Cli;
+
+/// <summary>The flags of the original ctraffic (same names, defaults and syntax), plus ours.</summary>
+internal sealed class CliOptions
+{
+    public bool Server { get; set; }
+    public string Address { get; set; } = "[::1]:5003";
+    public int Nconn { get; set; } = 1;
+    public int Retries { get; set; } = 10;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public bool Monitor { get; set; }
+    public int Psize { get; set; } = 1024;
+    public double Rate { get; set; } = 10;
+    public bool Reconnect { get; set; } = true;
+    public string Stats { get; set; } = "summary";
+    public string StatFile { get; set; } = "";
+    public string Analyze { get; set; } = "throughput";
+    public string SrcCidr { get; set; } = "";
+    public string SrcFile { get; set; } = "";
+    public bool Udp { get; set; }
+    public string Client { get; set; } = "echo";
+    public bool Version { get; set; }
+    public bool Local { get; set; }
+    public string Plot { get; set; } = "";
+    public string HostName { get; set; } = "";
+
+    public StatisticsDetail StatsDetail => Stats switch
+    {
+        "none" => StatisticsDetail.None,
+        "all" => StatisticsDetail.All,
+        _ => StatisticsDetail.Summary,
+    };
+
+    public FlagSet Flags { get; } = new();
+
+    public static CliOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new CliOptions();
+        var f = o.Flags;
+        f.Bool("server", false, "Act as server", v => o.Server = v);
+        f.String("address", o.Address, "Server address", v => o.Address = v);
+        f.Int("nconn", o.Nconn, "Number of connections", v => o.Nconn = v);
+        f.Int("retries", o.Retries, "Connection slots are nconn*retries; every re-connect takes a new slot", v => o.Retries = v);
+        f.Duration("timeout", o.Timeout, "Timeout (length of the client run)", v => o.Timeout = v);
+        f.Bool("monitor", false, "Monitor (a progress line on stderr every second)", v => o.Monitor = v);
+        f.Int("psize", o.Psize, "Packet size (at least 64)", v => o.Psize = v);
+        f.Float("rate", o.Rate, "Total rate in KB/second, shared by all connections", v => o.Rate = v);
+        f.Bool("reconnect", true, "Re-connect on failures", v => o.Reconnect = v);
+        f.String("stats", o.Stats, "Statistics; none, summary, all", v => o.Stats = v);
+        f.String("stat_file", "", "Statistics file to analyze (- for stdin)", v => o.StatFile = v);
+        f.String("analyze", o.Analyze, "Analyze; throughput, connections, hosts", v => o.Analyze = v);
+        f.String("srccidr", "", "Source CIDR (one source address per connection)", v => o.SrcCidr = v);
+        f.String("srcfile", "", "File with source addresses, one per line", v => o.SrcFile = v);
+        f.Bool("udp", false, "Use UDP", v => o.Udp = v);
+        f.String("client", o.Client, "Client; echo", v => o.Client = v);
+        f.Bool("version", false, "Print version and quit", v => o.Version = v);
+        f.Bool("local", false, "Run against an in-process server on loopback (no setup needed)", v => o.Local = v);
+        f.String("plot", "", "With -analyze: write an SVG graph to this file", v => o.Plot = v);
+        f.String("hostname", "", "Server: the host name sent to clients (default: the machine's)", v => o.HostName = v);
+        f.Parse(args);
+        if (f.Rest.Count > 0)
+        {
+            throw new UsageException($"unexpected argument: {f.Rest[0]}");
+        }
+
+        return o;
+    }
+
+    /// <summary>Checks the values; a bad one is a <see cref="UsageException"/> naming the flag.</summary>
+    public void Validate()
+    {
+        if (!HostPort.TryParse(Address, out var hp, out var error))
+        {
+            throw new UsageException($"invalid value \"{Address}\" for flag -address: {error}");
+        }
+
+        if (Server && hp.Host.Length > 0 && hp.IPAddress is null)
+        {
+            throw new UsageException($"invalid value \"{Address}\" for flag -address: listen on an IP address, e.g. [::]:5003");
+        }
+
+        Require(Nconn is >= 1 and <= TrafficOptions.MaximumConnections, "nconn", Nconn, $"must be 1 to {TrafficOptions.MaximumConnections}");
+        Require(Retries >= 1, "retries", Retries, "must be at least 1");
+        Require((long)Nconn * Retries <= int.MaxValue, "retries", Retries, "nconn*retries is too large");
+        Require(Timeout > TimeSpan.Zero, "timeout", GoDuration.Format(Timeout), "must be positive");
+        Require(Psize <= TrafficOptions.MaximumPacketSize, "psize", Psize, $"must be at most {TrafficOptions.MaximumPacketSize}");
+        Require(Rate > 0, "rate", Rate, "must be a positive number of KB/s");
+        Require(Stats is "none" or "summary" or "all", "stats", Stats, "must be none, summary or all");
+        Require(Analyze is "throughput" or "connections" or "hosts", "analyze", Analyze, "must be throughput, connections or hosts");
+        Require(Client == "echo", "client", Client, "the only client is echo");
+        Require(SrcCidr.Length == 0 || SrcFile.Length == 0, "srcfile", SrcFile, "give -srccidr or -srcfile, not both");
+        Require(!(Local && Server), "local", "true", "-local runs a client; it cannot be combined with -server");
+        if (SrcCidr.Length > 0 && !Cidr.TryParse(SrcCidr, out _, out var cidrError))
+        {
+            throw new UsageException($"invalid value \"{SrcCidr}\" for flag -srccidr: {cidrError}");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(HostName) > Wire.HandshakeSize)
+        {
+            throw new UsageException($"invalid value \"{HostName}\" for flag -hostname: at most {Wire.HandshakeSize} bytes");
+        }
+    }
+
+    private static void Require(bool ok, string flag, object value, string why)
+    {
+        if (!ok)
+        {
+            throw new UsageException($"invalid value \"{value}\" for flag -{flag}: {why}");
+        }
+    }
+}

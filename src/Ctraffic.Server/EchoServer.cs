@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Ctraffic.Server.Internal;
+
+namespace Ctraffic.Server;
+
+/// <summary>
+/// The ctraffic echo server, hostable in-process: answers the 64-byte host-name handshake and
+/// echoes everything else. Start it with <see cref="Start"/>; stop it gracefully (FIN on every
+/// connection) with <see cref="StopAsync"/>, or abruptly (RST on every connection) with <see cref="Kill"/>.
+/// </summary>
+public sealed partial class EchoServer : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstAcceptBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly EchoServerOptions _options;
+    private readonly Socket _listener;
+    private readonly byte[] _hostName;
+    private readonly ConcurrentDictionary<long, (EchoConnection Connection, Task Task)> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _acceptLoop;
+    private long _accepted;
+    private long _acceptErrors;
+    private int _stopped;
+
+    private EchoServer(EchoServerOptions options)
+    {
+        _options = options;
+        HostName = options.EffectiveHostName;
+        _hostName = Encoding.UTF8.GetBytes(HostName);
+        var address = HostPort.Parse(options.Address);
+        var ip = address.IPAddress ?? IPAddress.IPv6Any;
+        _listener = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.Equals(IPAddress.IPv6Any))
+            {
+                _listener.DualMode = true;
+            }
+
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(new IPEndPoint(ip, address.Port));
+            _listener.Listen(options.Backlog);
+            LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+            if (options.Udp)
+            {
+                _udp = StartUdp(new IPEndPoint(ip, LocalEndPoint.Port));
+            }
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
+
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>The address the server listens on, with the port it got.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The address as <c>host:port</c> a client can connect to (a wildcard listen address becomes loopback).</summary>
+    public string ConnectAddress
+    {
+        get
+        {
+            var ip = LocalEndPoint.Address;
+            if (ip.Equals(IPAddress.IPv6Any))
+            {
+                ip = IPAddress.IPv6Loopback;
+            }
+            else if (ip.Equals(IPAddress.Any))
+            {
+                ip = IPAddress.Loopback;
+            }
+
+            return HostPort.Format(new IPEndPoint(ip, LocalEndPoint.Port));
+        }
+    }
+
+    /// <summary>The host name the server writes in the handshake.</summary>
+    public string HostName { get; }
+
+    /// <summary>Connections open now.</summary>
+    public int ActiveConnections => _connections.Count;
+
+    /// <summary>Connections accepted since the start.</summary>
+    public long AcceptedConnections => Interlocked.Read(ref _accepted);
+
+    /// <summary>Accept errors survived (e.g. out of file descriptors).</summary>
+    public long AcceptErrors => Interlocked.Read(ref _acceptErrors);
+
+    /// <summary>Starts a server listening on <see cref="EchoServerOptions.Address"/>.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="SocketException">The address cannot be bound (e.g. in use).</exception>
+    public static EchoServer Start(EchoServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
+        options.Validate();
+        return new EchoServer(options);
+    }
+
+    /// <summary>
+    /// Stops gracefully: no new connections, a FIN on every connection, then waits up to
+    /// <paramref name="grace"/> for the clients to close before resetting the rest.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        StopListening();
+        foreach (var (connection, _) in _connections.Values)
+        {
+            connection.Stop();
+        }
+
+        var all = Task.WhenAll(_connections.Values.Select(c => c.Task));
+        try
+        {
+            await all.WaitAsync(grace ?? TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            Kill();
+        }
+
+        await all.ConfigureAwait(false);
+        await _acceptLoop.ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the server as a crash would: stops listening and resets (RST) every connection at once.</summary>
+    public void Kill()
+    {
+        StopListening();
+        foreach (var (connection, _) in _connections.Values)
+        {
+            connection.Abort();
+        }
+    }
+
+    /// <summary>Kills the server and waits until every socket is closed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
+        await _acceptLoop.ConfigureAwait(false);
+        if (_udpLoop is not null)
+        {
+            await _udpLoop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void StopListening()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _listener.Dispose();
+        _udp?.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        await Task.Yield();
+        var backoff = FirstAcceptBackoff;
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                backoff = FirstAcceptBackoff;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted && _stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException ex)
+            {
+                // Out of file descriptors (EMFILE), a connection reset before accept, ...: wait and go on.
+                Interlocked.Increment(ref _acceptErrors);
+                _options.Log?.Invoke($"accept: {ex.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
+                try
+                {
+                    await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = backoff * 2 < MaxAcceptBackoff ? backoff * 2 : MaxAcceptBackoff;
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var id = Interlocked.Increment(ref _accepted);
+            var connection = new EchoConnection(id, socket, _hostName);
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[id] = (connection, tcs.Task);
+            _ = ServeAsync(connection, tcs);
+            if (_stopping.IsCancellationRequested)
+            {
+                connection.Abort();
+            }
+        }
+    }
+
+    private async Task ServeAsync(EchoConnection connection, TaskCompletionSource done)
+    {
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            done.TrySetResult();
+        }
+    }
+}

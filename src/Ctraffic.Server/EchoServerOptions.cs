@@ -1,0 +1,59 @@
+using System.Net;
+
+namespace Ctraffic.Server;
+
+/// <summary>Options of an <see cref="EchoServer"/>. Every property has a documented default.</summary>
+public sealed class EchoServerOptions
+{
+    /// <summary>
+    /// Listen address as <c>host:port</c>. <c>[::]:port</c> serves IPv4 and IPv6; port 0 picks a free
+    /// port (see <see cref="EchoServer.LocalEndPoint"/>). The default value is <c>[::1]:5003</c>,
+    /// the original's default.
+    /// </summary>
+    public string Address { get; set; } = "[::1]:5003";
+
+    /// <summary>
+    /// The host name written over the start of each connection's first 64 bytes; at most 64 bytes of
+    /// UTF-8. The default value is <see langword="null"/>: the machine's host name.
+    /// </summary>
+    public string? HostName { get; set; }
+
+    /// <summary>Serve UDP on the same port as well. The default value is <see langword="false"/>.</summary>
+    public bool Udp { get; set; }
+
+    /// <summary>Listen backlog. The default value is 4096.</summary>
+    public int Backlog { get; set; } = 4096;
+
+    /// <summary>Called with a line of text for events worth a log line (accept errors). The default value is <see langword="null"/>.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>The host name in effect: <see cref="HostName"/> or the machine's.</summary>
+    public string EffectiveHostName => HostName ?? Dns.GetHostName();
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (!HostPort.TryParse(Address, out var hp, out var error))
+        {
+            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+        }
+
+        if (hp.Host.Length > 0 && hp.IPAddress is null)
+        {
+            throw new ArgumentException($"{nameof(Address)}: listen on an IP address, not a name ({Address})", nameof(Address));
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(EffectiveHostName) > Wire.HandshakeSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HostName), $"{nameof(HostName)} must be at most {Wire.HandshakeSize} bytes of UTF-8.");
+        }
+
+        if (Backlog < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Backlog), $"{nameof(Backlog)} must be at least 1, was {Backlog}.");
+        }
+    }
+
+    internal EchoServerOptions Clone() => (EchoServerOptions)MemberwiseClone();
+}

@@ -1,0 +1,95 @@
+namespace Ctraffic.Client;
+
+/// <summary>
+/// What traffic to run: the original's client flags. Every property has the original's default.
+/// Call <see cref="Validate"/> (the client does) to get a clear error naming a bad option.
+/// </summary>
+public sealed class TrafficOptions
+{
+    /// <summary>Smallest packet size; smaller values are raised to it, as in the original.</summary>
+    public const int MinimumPacketSize = 64;
+
+    /// <summary>Largest packet size.</summary>
+    public const int MaximumPacketSize = 1 << 20;
+
+    /// <summary>Most connections of one run.</summary>
+    public const int MaximumConnections = 1_000_000;
+
+    /// <summary>The server, as <c>host:port</c>. The default value is <c>[::1]:5003</c>.</summary>
+    public string Address { get; set; } = "[::1]:5003";
+
+    /// <summary>Number of connections held at once. The default value is 1.</summary>
+    public int Connections { get; set; } = 1;
+
+    /// <summary>
+    /// Connection slots are <see cref="Connections"/> × <see cref="Retries"/>; every re-connect after a
+    /// failure takes a new slot, and the run ends when none are left. The default value is 10.
+    /// </summary>
+    public int Retries { get; set; } = 10;
+
+    /// <summary>
+    /// Length of the run; <see langword="null"/> runs until stopped. The default value is 10 seconds.
+    /// </summary>
+    public TimeSpan? Duration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Packet size in bytes; values below 64 are raised to 64. The default value is 1024.</summary>
+    public int PacketSize { get; set; } = 1024;
+
+    /// <summary>Total rate in KB/s (1 KB = 1024 bytes), shared equally by all connections. The default value is 10.</summary>
+    public double RateKBps { get; set; } = 10;
+
+    /// <summary>TCP or UDP. The default value is <see cref="TrafficProtocol.Tcp"/>.</summary>
+    public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Tcp;
+
+    /// <summary>Re-connect at once after a connection fails. The default value is <see langword="true"/>.</summary>
+    public bool Reconnect { get; set; } = true;
+
+    /// <summary>Time to wait for an echo (and for any single write) before the connection is failed. The default value is 1 second.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Time to wait for a connect before it counts as failed. The default value is 1.5 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// Source addresses: called once per new connection to get the local address to bind (port 0 =
+    /// any); <see langword="null"/> result or provider lets the system choose. The default value is <see langword="null"/>.
+    /// </summary>
+    public ISourceAddressProvider? SourceAddresses { get; set; }
+
+    /// <summary>The clock of the run. The default value is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The packet size actually used: <see cref="PacketSize"/>, at least 64.</summary>
+    public int EffectivePacketSize => Math.Max(MinimumPacketSize, PacketSize);
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (!HostPort.TryParse(Address, out _, out var error))
+        {
+            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+        }
+
+        Check(Connections is >= 1 and <= MaximumConnections, nameof(Connections), $"must be 1 to {MaximumConnections}, was {Connections}");
+        Check(Retries >= 1, nameof(Retries), $"must be at least 1, was {Retries}");
+        Check((long)Connections * Retries <= int.MaxValue, nameof(Retries), $"{Connections} × {Retries} slots are too many");
+        Check(Duration is null || Duration > TimeSpan.Zero, nameof(Duration), $"must be positive, was {Duration}");
+        Check(PacketSize <= MaximumPacketSize, nameof(PacketSize), $"must be at most {MaximumPacketSize}, was {PacketSize}");
+        Check(double.IsFinite(RateKBps) && RateKBps > 0, nameof(RateKBps), $"must be a positive number, was {RateKBps}");
+        Check(ReadTimeout > TimeSpan.Zero, nameof(ReadTimeout), $"must be positive, was {ReadTimeout}");
+        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), $"must be positive, was {ConnectTimeout}");
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+
+    /// <summary>A copy of these options.</summary>
+    public TrafficOptions Clone() => (TrafficOptions)MemberwiseClone();
+
+    private static void Check(bool ok, string name, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name} {message}.");
+        }
+    }
+}

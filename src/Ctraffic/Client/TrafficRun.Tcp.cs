@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Ctraffic.Internal;
+
+namespace Ctraffic.Client;
+
+/// <content>The TCP connection: connect with back-off, then paced packets and their echoes.</content>
+public sealed partial class TrafficRun
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private async Task<Socket?> ConnectAsync(ConnectionState conn, Lane lane)
+    {
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            IPEndPoint? local = null;
+            if (_options.SourceAddresses is { } sources)
+            {
+                local = sources.Acquire();
+                if (local is null)
+                {
+                    RequestStop(TrafficEndReason.OutOfSourceAddresses);
+                    return null;
+                }
+            }
+
+            Socket? socket = null;
+            string remoteText = _target.ToString();
+            try
+            {
+                var remote = await ResolveAsync().ConfigureAwait(false);
+                remoteText = HostPort.Format(remote);
+                socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                if (local is not null)
+                {
+                    socket.Bind(local);
+                }
+
+                using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+                await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                conn.ConnectedTicks = SinceStart();
+                conn.Local = HostPort.Format(socket.LocalEndPoint);
+                conn.Remote = HostPort.Format(socket.RemoteEndPoint);
+                conn.Phase = ConnectionPhase.Active;
+                lane.SourceAddress = local;
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                socket?.Dispose();
+                if (local is not null)
+                {
+                    _options.SourceAddresses!.Release(local);
+                }
+
+                if (_stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                conn.FailedConnects++;
+                conn.Error = null;
+                lane.LastConnectError = $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
+                Interlocked.Increment(ref _failedConnects);
+            }
+
+            if (_time.GetTimestamp() >= _lateConnectTs)
+            {
+                return null;
+            }
+
+            if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + ToTicks(backoff)).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+        }
+    }
+
+    private async ValueTask<IPEndPoint> ResolveAsync()
+    {
+        if (_target.IPAddress is { } ip)
+        {
+            return new IPEndPoint(ip, _target.Port);
+        }
+
+        var host = _target.Host.Length == 0 ? "localhost" : _target.Host;
+        var addresses = await Dns.GetHostAddressesAsync(host, _stop.Token).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        return new IPEndPoint(addresses[0], _target.Port);
+    }
+
+    /// <summary>Runs packets on a connected socket; <see langword="true"/> if the connection failed.</summary>
+    private async Task<bool> PumpAsync(ConnectionState conn, Lane lane, Socket socket)
+    {
+        var size = _packetSize;
+        var buffer = new byte[size];
+        var io = new CancellationTokenSource();
+        lane.TimedOut = false;
+        lane.Io = io;
+        string? error = null;
+        var op = "write";
+        var lasted = false;
+        try
+        {
+            // The first connection of a lane sends its first packet at the lane's place in the
+            // spread; a re-connect sends at once. The bucket holds that first packet.
+            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? _startTs + lane.FirstPacketOffset : 0);
+            if (first >= _deadlineTs)
+            {
+                first = _deadlineTs;
+            }
+
+            if (!await _pacer.DelayUntilAsync(lane.Waiter, first).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, _time.GetTimestamp(), _time.TimestampFrequency, initialTokens: size);
+            while (true)
+            {
+                var now = _time.GetTimestamp();
+                if (now >= _deadlineTs)
+                {
+                    lasted = true;
+                    break;
+                }
+
+                var due = bucket.Reserve(now, size);
+                if (due >= _deadlineTs)
+                {
+                    lasted = await _pacer.DelayUntilAsync(lane.Waiter, _deadlineTs).ConfigureAwait(false);
+                    break;
+                }
+
+                if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                op = "write";
+                Volatile.Write(ref lane.IoDeadline, _time.GetTimestamp() + _readTimeoutTicks);
+                await socket.SendAsync(buffer, SocketFlags.None, io.Token).ConfigureAwait(false);
+                conn.CountSent();
+                Volatile.Write(ref lane.Sent, lane.Sent + 1);
+                while (bucket.TryTake(_time.GetTimestamp(), size))
+                {
+                    conn.CountDropped();
+                    Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+                }
+
+                op = "read";
+                var got = 0;
+                while (got < size)
+                {
+                    var n = await socket.ReceiveAsync(buffer.AsMemory(got), SocketFlags.None, io.Token).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        error = GoErrors.Eof;
+                        break;
+                    }
+
+                    got += n;
+                }
+
+                Volatile.Write(ref lane.IoDeadline, 0);
+                if (error is not null)
+                {
+                    break;
+                }
+
+                conn.CountReceived();
+                Volatile.Write(ref lane.Received, lane.Received + 1);
+                if (conn.Host.Length == 0)
+                {
+                    conn.Host = HostName(buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (lane.TimedOut)
+        {
+            error = GoErrors.Op(op, conn.Local, conn.Remote, GoErrors.Timeout);
+        }
+        catch (SocketException ex)
+        {
+            error = GoErrors.Op(op, conn.Local, conn.Remote, GoErrors.Reason(ex));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // Aborted by the run itself: not a failure of the connection.
+        }
+        finally
+        {
+            Volatile.Write(ref lane.IoDeadline, 0);
+            lane.Io = null;
+            io.Dispose();
+            conn.Retransmits = TcpInfo.TotalRetransmits(socket) ?? 0;
+            Close(socket);
+            if (lane.SourceAddress is { } local)
+            {
+                _options.SourceAddresses!.Release(local);
+                lane.SourceAddress = null;
+            }
+
+            conn.Error = error;
+            conn.EndedTicks = (error is null && lasted ? _deadlineTs : _time.GetTimestamp()) - _startTs;
+            conn.Phase = ConnectionPhase.Ended;
+        }
+
+        return error is not null;
+    }
+
+    private static string HostName(byte[] packet)
+    {
+        var end = Array.IndexOf(packet, (byte)0);
+        return Encoding.UTF8.GetString(packet, 0, end < 0 ? packet.Length : end);
+    }
+
+    private static void Close(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        socket.Dispose();
+    }
+}

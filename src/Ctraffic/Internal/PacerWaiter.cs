@@ -1,0 +1,25 @@
+using System.Threading.Tasks.Sources;
+
+namespace Ctraffic.Internal;
+
+/// <summary>
+/// A reusable wait of one connection on the <see cref="Pacer"/>: no allocation per wait.
+/// Only one wait per waiter may be outstanding.
+/// </summary>
+internal sealed class PacerWaiter : IValueTaskSource<bool>
+{
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+
+    internal void Prepare() => _core.Reset();
+
+    internal ValueTask<bool> AsValueTask() => new(this, _core.Version);
+
+    internal void Complete(bool result) => _core.SetResult(result);
+
+    public bool GetResult(short token) => _core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,53 @@
+namespace Ctraffic.Statistics;
+
+/// <summary>
+/// The statistics of one traffic run: the ctraffic summary, and (when kept) one record per
+/// connection slot and the per-second samples. Immutable.
+/// </summary>
+public sealed record TrafficStatistics
+{
+    /// <summary>Wall-clock time (UTC) at which the run started.</summary>
+    public DateTimeOffset Started { get; init; }
+
+    /// <summary>The real elapsed time of the run.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The asked total rate in KB/s (1 KB = 1024 bytes).</summary>
+    public double Rate { get; init; }
+
+    /// <summary>The asked number of connections.</summary>
+    public int Connections { get; init; }
+
+    /// <summary>Packet size in bytes.</summary>
+    public int PacketSize { get; init; }
+
+    /// <summary>Connections that ended with an error.</summary>
+    public long FailedConnections { get; init; }
+
+    /// <summary>Packets written.</summary>
+    public long Sent { get; init; }
+
+    /// <summary>Echoes received.</summary>
+    public long Received { get; init; }
+
+    /// <summary>Packets not sent because the sender fell behind its pace.</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>TCP retransmits summed over all connections.</summary>
+    public long Retransmits { get; init; }
+
+    /// <summary>Failed connect attempts.</summary>
+    public long FailedConnects { get; init; }
+
+    /// <summary>One record per connection slot used (empty when not kept).</summary>
+    public IReadOnlyList<ConnectionStats> ConnStats { get; init; } = [];
+
+    /// <summary>Cumulative counters about once a second (empty when not kept).</summary>
+    public IReadOnlyList<Sample> Samples { get; init; } = [];
+
+    /// <summary>Why the run ended; <see langword="null"/> for live statistics and for statistics read from JSON.</summary>
+    public Client.TrafficEndReason? EndReason { get; init; }
+
+    /// <summary>Packets written but never echoed.</summary>
+    public long LostInFlight => Math.Max(0, Sent - Received);
+}
