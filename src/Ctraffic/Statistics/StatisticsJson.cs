@@ -286,12 +286,8 @@ public static class StatisticsJson
 
     private static DateTimeOffset ParseStarted(string s)
     {
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-        {
-            return t.ToUniversalTime();
-        }
-
-        // .NET keeps 7 fractional digits; Go writes up to 9.
+        // Go writes up to 9 fractional digits; .NET keeps 7 (100 ns): cut the rest, never round.
+        var text = s;
         var dot = s.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0)
         {
@@ -301,15 +297,12 @@ public static class StatisticsJson
                 end++;
             }
 
-            var frac = s[(dot + 1)..end];
-            var trimmed = s[..(dot + 1)] + frac[..Math.Min(7, frac.Length)] + s[end..];
-            if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out t))
-            {
-                return t.ToUniversalTime();
-            }
+            text = s[..Math.Min(end, dot + 8)] + s[end..];
         }
 
-        throw new FormatException($"field Started is not an RFC 3339 time: \"{s}\"");
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToUniversalTime()
+            : throw new FormatException($"field Started is not an RFC 3339 time: \"{s}\"");
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
