@@ -39,6 +39,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
     private long _failedConnections;
     private long _failedConnects;
     private int _endReason = -1;
+    private volatile bool _finished;
 
     private TrafficRun(TrafficOptions options, CancellationToken cancellationToken)
     {
@@ -147,7 +148,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         return new TrafficStatistics
         {
             Started = Started,
-            Duration = _completion.IsCompleted ? FinalDuration : ToTime(now - _startTs),
+            Duration = _finished ? FinalDuration : ToTime(now - _startTs),
             Rate = _options.RateKBps,
             Connections = _options.Connections,
             PacketSize = _packetSize,
@@ -159,7 +160,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
             FailedConnects = snapshot.FailedConnects,
             ConnStats = conns,
             Samples = samples,
-            EndReason = _completion.IsCompleted ? EndReason : null,
+            EndReason = _finished ? EndReason : null,
         };
     }
 
@@ -207,6 +208,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         FinalDuration = ToTime(end - _startTs);
         Interlocked.CompareExchange(ref _endReason,
             (int)(end >= _lateConnectTs ? TrafficEndReason.DurationElapsed : TrafficEndReason.AllConnectionsEnded), -1);
+        _finished = true;
         return GetStatistics();
     }
 
@@ -231,7 +233,9 @@ public sealed partial class TrafficRun : IAsyncDisposable
             return;
         }
 
-        while (!_stop.IsCancellationRequested && _time.GetTimestamp() < _lateConnectTs)
+        // The original's 2-second rule: no re-connect when less than 2 s remain. (The first
+        // connect of a lane is always made, so that runs shorter than 2 s work.)
+        while (!_stop.IsCancellationRequested && (lane.Connections == 0 || _time.GetTimestamp() < _lateConnectTs))
         {
             var conn = TakeSlot(lane);
             if (conn is null)
@@ -304,7 +308,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         var s = Snapshot();
         lock (_gate)
         {
-            if (!_completion?.IsCompleted ?? true)
+            if (!_finished)
             {
                 _samples.Add(new Sample(s.Elapsed, s.Sent, s.Received, s.Dropped));
             }
