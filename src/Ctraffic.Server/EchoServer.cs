@@ -15,6 +15,7 @@ public sealed partial class EchoServer : IAsyncDisposable
 {
     private static readonly TimeSpan FirstAcceptBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
+    private const int DescriptorHeadroom = 32;
 
     private readonly EchoServerOptions _options;
     private readonly Socket _listener;
@@ -22,6 +23,8 @@ public sealed partial class EchoServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, (EchoConnection Connection, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
+    private readonly DescriptorReserve _reserve = new(16);
+    private readonly int _baselineDescriptors;
     private long _accepted;
     private long _acceptErrors;
     private int _stopped;
@@ -56,6 +59,8 @@ public sealed partial class EchoServer : IAsyncDisposable
             throw;
         }
 
+        EchoConnection.LoadCode();
+        _baselineDescriptors = FileLimit.OpenNow();
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -166,6 +171,7 @@ public sealed partial class EchoServer : IAsyncDisposable
 
         _stopping.Cancel();
         _listener.Dispose();
+        _reserve.Dispose();
         _udp?.Dispose();
     }
 
@@ -178,6 +184,25 @@ public sealed partial class EchoServer : IAsyncDisposable
             Socket socket;
             try
             {
+                // After running out of descriptors, accept again only once the reserve is whole:
+                // the process keeps headroom for the runtime itself.
+                if (!_reserve.IsFull)
+                {
+                    _reserve.Refill();
+                    if (!_reserve.IsFull)
+                    {
+                        _reserve.Release();
+                        throw new SocketException((int)SocketError.TooManyOpenSockets);
+                    }
+                }
+
+                // One descriptor per connection: stay below the open-file limit with headroom for
+                // the runtime, instead of running into it.
+                if (FileLimit.Current() is { } limit && ActiveConnections >= limit - _baselineDescriptors - DescriptorHeadroom)
+                {
+                    throw new SocketException((int)SocketError.TooManyOpenSockets);
+                }
+
                 socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
                 backoff = FirstAcceptBackoff;
             }
@@ -192,8 +217,15 @@ public sealed partial class EchoServer : IAsyncDisposable
             catch (SocketException ex)
             {
                 // Out of file descriptors (EMFILE), a connection reset before accept, ...: wait and go on.
+                if (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
+                {
+                    _reserve.Release();
+                }
+
                 Interlocked.Increment(ref _acceptErrors);
-                _options.Log?.Invoke($"accept: {ex.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
+                _options.Log?.Invoke(ex.SocketErrorCode == SocketError.TooManyOpenSockets
+                    ? $"accept: too many open files ({ActiveConnections} connections, open-file limit {FileLimit.Current()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); waiting {backoff.TotalMilliseconds:0} ms"
+                    : $"accept: {ex.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
                 try
                 {
                     await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);

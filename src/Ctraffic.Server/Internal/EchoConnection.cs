@@ -34,6 +34,17 @@ internal sealed class EchoConnection
 
     public long Id { get; }
 
+    /// <summary>
+    /// Loads the code a connection needs (System.IO.Pipelines) while descriptors are plentiful:
+    /// loading an assembly takes one, and a server out of descriptors must not need to.
+    /// </summary>
+    public static void LoadCode()
+    {
+        var pipe = new Pipe(PipeOptions);
+        pipe.Writer.Complete();
+        pipe.Reader.Complete();
+    }
+
     /// <summary>Serves the connection until the client closes it, or it is stopped or aborted.</summary>
     public async Task RunAsync()
     {

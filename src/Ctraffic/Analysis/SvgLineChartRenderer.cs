@@ -1,0 +1,69 @@
+namespace Ctraffic.Analysis;
+
+/// <summary>
+/// Draws a <see cref="SvgLineChart"/>: the horizontal axis spans the data (from 0 when no value is
+/// negative), each vertical axis spans 0 and its series' values, each series is one polyline of its
+/// finite points (with dots when there are few; every other one dashed).
+/// </summary>
+internal static class SvgLineChartRenderer
+{
+    private const int MaximumDotted = 40;
+
+    public static string Render(SvgLineChart chart)
+    {
+        var series = chart.Series.Select(s => (s.Name, s.Axis, Points: s.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray())).ToArray();
+        var layout = new SvgLayout(series.Any(s => s.Axis == SvgAxisSide.Right));
+        var all = series.SelectMany(s => s.Points).ToArray();
+        var x = new SvgScale(Math.Min(0, Min(all.Select(p => p.X))), Max(all.Select(p => p.X)), SvgLayout.Left, layout.Right);
+        var y = YScale(series.Where(s => s.Axis == SvgAxisSide.Left).SelectMany(s => s.Points), layout);
+        var y2 = YScale(series.Where(s => s.Axis == SvgAxisSide.Right).SelectMany(s => s.Points), layout);
+
+        using var canvas = new SvgCanvas(SvgLayout.Width, SvgLayout.Height, chart.Title);
+        SvgFrame.Title(canvas, layout, chart.Title);
+        SvgFrame.VerticalAxis(canvas, layout, y, chart.YLabel, SvgAxisSide.Left);
+        if (layout.RightAxis)
+        {
+            SvgFrame.VerticalAxis(canvas, layout, y2, chart.Y2Label ?? "", SvgAxisSide.Right);
+        }
+
+        canvas.BeginGroup("x-axis");
+        foreach (var tick in x.Ticks)
+        {
+            var px = x.Map(tick);
+            canvas.Line(px, SvgLayout.Bottom, px, SvgLayout.Bottom + 5, SvgFrame.AxisColor);
+            canvas.Text(px, SvgLayout.Bottom + 20, x.Label(tick), "middle", cssClass: "tick");
+        }
+
+        SvgFrame.HorizontalAxisLine(canvas, layout, chart.XLabel);
+        canvas.EndGroup();
+
+        for (var i = 0; i < series.Length; i++)
+        {
+            var (name, axis, points) = series[i];
+            var scale = axis == SvgAxisSide.Left ? y : y2;
+            var color = SvgPalette.Color(i);
+            var pixels = points.Select(p => (x.Map(p.X), scale.Map(p.Y))).ToArray();
+            canvas.Polyline(pixels, color, SvgPalette.Dash(i), [("class", "series"), ("data-series", name)], name);
+            if (pixels.Length <= MaximumDotted)
+            {
+                foreach (var (px, py) in pixels)
+                {
+                    canvas.Circle(px, py, 2.5, color);
+                }
+            }
+        }
+
+        SvgFrame.Legend(canvas, layout, [.. series.Select(s => s.Axis == SvgAxisSide.Right ? s.Name + " (right axis)" : s.Name)], boxes: false);
+        return canvas.Finish();
+    }
+
+    private static SvgScale YScale(IEnumerable<SvgPoint> points, SvgLayout layout)
+    {
+        var values = points.Select(p => p.Y).ToArray();
+        return new SvgScale(Math.Min(0, Min(values)), Math.Max(0, Max(values)), SvgLayout.Bottom, SvgLayout.Top);
+    }
+
+    private static double Min(IEnumerable<double> values) => values.DefaultIfEmpty(0).Min();
+
+    private static double Max(IEnumerable<double> values) => values.DefaultIfEmpty(1).Max();
+}
