@@ -51,6 +51,19 @@ public sealed class TrafficOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
+    /// Longest wait between connect attempts; the waits start at 100 ms and double up to this.
+    /// The default value is 1 second, as in the original; a test that measures recovery times
+    /// wants it short (100 ms retries at a constant pace).
+    /// </summary>
+    public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// An echo that comes later than one packet interval plus this after the previous one (or
+    /// none) makes an outage. The default value is 100 ms.
+    /// </summary>
+    public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// Source addresses: called once per new connection to get the local address to bind (port 0 =
     /// any); <see langword="null"/> result or provider lets the system choose. The default value is <see langword="null"/>.
     /// </summary>
@@ -78,6 +91,8 @@ public sealed class TrafficOptions
         Check(PacketSize <= MaximumPacketSize, nameof(PacketSize), $"must be at most {MaximumPacketSize}, was {PacketSize}");
         Check(double.IsFinite(RateKBps) && RateKBps > 0, nameof(RateKBps), $"must be a positive number, was {RateKBps}");
         Check(ReadTimeout > TimeSpan.Zero, nameof(ReadTimeout), $"must be positive, was {ReadTimeout}");
+        Check(MaxConnectBackoff >= TimeSpan.FromMilliseconds(100), nameof(MaxConnectBackoff), $"must be at least 100 ms, was {MaxConnectBackoff}");
+        Check(OutageThreshold >= TimeSpan.Zero, nameof(OutageThreshold), $"must not be negative, was {OutageThreshold}");
         Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), $"must be positive, was {ConnectTimeout}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }

@@ -9,7 +9,6 @@ namespace Ctraffic.Client;
 public sealed partial class TrafficRun
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
 
     private async Task<Socket?> ConnectAsync(ConnectionState conn, Lane lane)
     {
@@ -52,6 +51,7 @@ public sealed partial class TrafficRun
                 conn.Remote = HostPort.Format(socket.RemoteEndPoint);
                 conn.Phase = ConnectionPhase.Active;
                 lane.SourceAddress = local;
+                RecordConnected(lane, _time.GetTimestamp());
                 return socket;
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
@@ -83,7 +83,7 @@ public sealed partial class TrafficRun
                 return null;
             }
 
-            backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+            backoff = backoff * 2 < _options.MaxConnectBackoff ? backoff * 2 : _options.MaxConnectBackoff;
         }
     }
 
@@ -153,14 +153,18 @@ public sealed partial class TrafficRun
                 }
 
                 op = "write";
-                Volatile.Write(ref lane.IoDeadline, _time.GetTimestamp() + _readTimeoutTicks);
+                var sentAt = _time.GetTimestamp();
+                Volatile.Write(ref lane.IoDeadline, sentAt + _readTimeoutTicks);
                 await socket.SendAsync(buffer, SocketFlags.None, io.Token).ConfigureAwait(false);
                 conn.CountSent();
                 Volatile.Write(ref lane.Sent, lane.Sent + 1);
-                while (bucket.TryTake(_time.GetTimestamp(), size))
+                RecordSent(sentAt);
+                now = _time.GetTimestamp();
+                while (bucket.TryTake(now, size))
                 {
                     conn.CountDropped();
                     Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+                    RecordDropped(now);
                 }
 
                 op = "read";
@@ -185,6 +189,7 @@ public sealed partial class TrafficRun
 
                 conn.CountReceived();
                 Volatile.Write(ref lane.Received, lane.Received + 1);
+                RecordEcho(lane, sentAt, _time.GetTimestamp());
                 if (conn.Host.Length == 0)
                 {
                     conn.Host = HostName(buffer);

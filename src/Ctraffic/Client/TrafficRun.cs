@@ -55,11 +55,15 @@ public sealed partial class TrafficRun : IAsyncDisposable
         _deadlineTs = options.Duration is { } d ? _startTs + ToTicks(d) : long.MaxValue;
         _lateConnectTs = options.Duration is { } d2 ? _deadlineTs - ToTicks(TwoSecondRule) : long.MaxValue;
         _pacer = new Pacer(_time);
+        _slices = new SliceLog(_time.TimestampFrequency);
+        _ticksPerMicrosecond = Math.Max(1, _time.TimestampFrequency / 1_000_000);
+        _outageTicks = ToTicks(options.OutageThreshold);
 
         // Connects are spread evenly over one packet interval (at most a second), and the first
         // packets evenly over one packet interval, so that neither come in bursts. Then each
         // connection sends one packet per interval.
         var interval = ToTicks(TimeSpan.FromSeconds(_packetSize / _bytesPerSecondPerConnection));
+        _intervalTicks = interval;
         var connectSpread = Math.Min(interval, ToTicks(MaxStartSpread));
         _lanes = new Lane[options.Connections];
         for (var i = 0; i < _lanes.Length; i++)
@@ -260,6 +264,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _failedConnections);
+            RecordFailure(lane, _time.GetTimestamp());
             if (!_options.Reconnect)
             {
                 return;
@@ -328,6 +333,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         public readonly long StartOffset = startOffset;
         public readonly long FirstPacketOffset = firstPacketOffset;
         public readonly PacerWaiter Waiter = new();
+        public readonly LaneHistory History = new();
         public int Connections;
         public long Sent;
         public long Received;

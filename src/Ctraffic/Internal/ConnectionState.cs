@@ -73,6 +73,7 @@ internal sealed class ConnectionState
 
     public ConnectionStats ToStats(long nowTicks, Func<long, TimeSpan> toTime) => new()
     {
+        Connection = Lane,
         Started = toTime(StartedTicks),
         Connected = ConnectedTicks >= 0 ? toTime(ConnectedTicks) : null,
         Ended = toTime(EndedTicks >= 0 ? EndedTicks : nowTicks),

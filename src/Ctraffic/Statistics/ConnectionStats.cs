@@ -7,6 +7,9 @@ namespace Ctraffic.Statistics;
 /// </summary>
 public sealed record ConnectionStats
 {
+    /// <summary>Which of the run's connections this slot belongs to (0 to connections − 1; a re-connect keeps the number). Not in the JSON.</summary>
+    public int Connection { get; init; }
+
     /// <summary>When the slot was taken, from the start of the run.</summary>
     public TimeSpan Started { get; init; }
 

@@ -18,6 +18,10 @@ public static class StatisticsJson
     /// <see cref="StatisticsDetail.Summary"/> writes the summary only.
     /// </param>
     public static string Write(TrafficStatistics stats, StatisticsDetail detail = StatisticsDetail.Summary)
+        => Write(stats, detail, null);
+
+    /// <summary>As <see cref="Write(TrafficStatistics, StatisticsDetail)"/>, with added fields written by <paramref name="extra"/> before the closing brace.</summary>
+    internal static string Write(TrafficStatistics stats, StatisticsDetail detail, Action<StringBuilder>? extra)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var sb = new StringBuilder(256 + (detail == StatisticsDetail.All ? stats.ConnStats.Count * 200 + stats.Samples.Count * 70 : 0));
@@ -64,6 +68,7 @@ public static class StatisticsJson
             sb.Append(']');
         }
 
+        extra?.Invoke(sb);
         sb.Append('}');
         return sb.ToString();
     }
@@ -316,7 +321,7 @@ public static class StatisticsJson
     };
 
     /// <summary>Appends a JSON string escaped as Go's encoding/json does (HTML-safe).</summary>
-    private static void AppendString(StringBuilder sb, string s)
+    internal static void AppendString(StringBuilder sb, string s)
     {
         sb.Append('"');
         foreach (var ch in s)

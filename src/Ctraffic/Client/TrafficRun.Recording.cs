@@ -1,0 +1,189 @@
+using Ctraffic.Internal;
+using Ctraffic.Reports;
+
+namespace Ctraffic.Client;
+
+/// <content>
+/// What the run records besides the ctraffic counters: per-slice counters and round-trip times,
+/// per-connection outages and reconnects, and marks — the data of <see cref="GetReport"/>.
+/// </content>
+public sealed partial class TrafficRun
+{
+    private readonly SliceLog _slices;
+    private readonly List<Mark> _marks = [];
+    private readonly long _intervalTicks;
+    private readonly long _outageTicks;
+    private readonly long _ticksPerMicrosecond;
+
+    /// <summary>The interval between two packets of one connection.</summary>
+    public TimeSpan PacketInterval => ToTime(_intervalTicks);
+
+    /// <summary>Marks this moment of the run with a name, for windows of the report.</summary>
+    /// <param name="name">The name; windows are taken by it.</param>
+    public void Mark(string name) => AddMark(name);
+
+    /// <summary>Marks the start of a span (a disruption); disposing the result marks its end.</summary>
+    /// <param name="name">The name; windows are taken by it.</param>
+    public IDisposable MarkSpan(string name)
+    {
+        var index = AddMark(name);
+        return new SpanEnd(this, index);
+    }
+
+    /// <summary>
+    /// The report of the run so far (final once <see cref="Completion"/> has completed): the
+    /// statistics plus round-trip times, outages, reconnects, per-host counts and marks.
+    /// </summary>
+    public TrafficReport GetReport()
+    {
+        var stats = GetStatistics();
+        var end = _finished ? (_deadlineTs == long.MaxValue || stats.Duration < ToTime(_deadlineTs - _startTs) ? stats.Duration : ToTime(_deadlineTs - _startTs)) : Elapsed;
+        var endTicks = ToTicks(end);
+        var outages = new List<Outage>();
+        var reconnects = new List<Reconnect>();
+        var lives = new List<TimeWindow>();
+        foreach (var lane in _lanes)
+        {
+            lock (lane.History)
+            {
+                foreach (var (start, stop) in lane.History.Outages)
+                {
+                    outages.Add(new Outage(lane.Index, ToTime(start), ToTime(stop), true));
+                }
+
+                var last = lane.History.LastEcho;
+                if (last >= 0 && endTicks - last > _intervalTicks + _outageTicks)
+                {
+                    outages.Add(new Outage(lane.Index, ToTime(last + _intervalTicks), end, false));
+                }
+
+                if (lane.History.FirstEcho >= 0)
+                {
+                    lives.Add(new TimeWindow(ToTime(lane.History.FirstEcho), end));
+                }
+
+                foreach (var r in lane.History.Reconnects)
+                {
+                    reconnects.Add(new Reconnect(lane.Index, ToTime(r.FailedAt),
+                        r.ConnectedAt >= 0 ? ToTime(r.ConnectedAt) : null,
+                        r.FirstEchoAt >= 0 ? ToTime(r.FirstEchoAt) : null));
+                }
+            }
+        }
+
+        Mark[] marks;
+        lock (_marks)
+        {
+            marks = [.. _marks];
+        }
+
+        var data = new ReportData
+        {
+            Statistics = stats,
+            Slices = _slices,
+            ToTime = ToTime,
+            Outages = outages,
+            Reconnects = [.. reconnects.OrderBy(r => r.FailedAt)],
+            Marks = marks,
+            Lives = lives,
+            PacketInterval = PacketInterval,
+            End = end,
+        };
+        return new TrafficReport(data, new TimeWindow(TimeSpan.Zero, end), null);
+    }
+
+    private int AddMark(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_marks)
+        {
+            _marks.Add(new Mark(name, Elapsed));
+            return _marks.Count - 1;
+        }
+    }
+
+    private void RecordSent(long now) => Interlocked.Increment(ref _slices.At(now - _startTs).Sent);
+
+    private void RecordDropped(long now) => Interlocked.Increment(ref _slices.At(now - _startTs).Dropped);
+
+    private void RecordEcho(Lane lane, long sentAt, long now)
+    {
+        var slice = _slices.At(now - _startTs);
+        Interlocked.Increment(ref slice.Received);
+        slice.GetOrCreateRtt().Record((now - sentAt) / _ticksPerMicrosecond);
+        var t = now - _startTs;
+        lock (lane.History)
+        {
+            var h = lane.History;
+            if (h.LastEcho >= 0 && t - h.LastEcho > _intervalTicks + _outageTicks)
+            {
+                h.Outages.Add((h.LastEcho + _intervalTicks, t));
+            }
+
+            if (h.FirstEcho < 0)
+            {
+                h.FirstEcho = t;
+            }
+
+            h.LastEcho = t;
+            if (h.Reconnects.Count > 0 && h.Reconnects[^1].FirstEchoAt < 0)
+            {
+                h.Reconnects[^1].FirstEchoAt = t;
+            }
+        }
+    }
+
+    private void RecordFailure(Lane lane, long now)
+    {
+        lock (lane.History)
+        {
+            lane.History.Reconnects.Add(new LaneHistory.Recovery { FailedAt = now - _startTs });
+        }
+    }
+
+    private void RecordConnected(Lane lane, long now)
+    {
+        lock (lane.History)
+        {
+            var r = lane.History.Reconnects;
+            if (r.Count > 0 && r[^1].ConnectedAt < 0)
+            {
+                r[^1].ConnectedAt = now - _startTs;
+            }
+        }
+    }
+
+    /// <summary>Outages and reconnects of one connection (a lane), across its slots. Locked on itself.</summary>
+    private sealed class LaneHistory
+    {
+        public long FirstEcho = -1;
+        public long LastEcho = -1;
+        public readonly List<(long Start, long End)> Outages = [];
+        public readonly List<Recovery> Reconnects = [];
+
+        public sealed class Recovery
+        {
+            public long FailedAt;
+            public long ConnectedAt = -1;
+            public long FirstEchoAt = -1;
+        }
+    }
+
+    private sealed class SpanEnd(TrafficRun run, int index) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            lock (run._marks)
+            {
+                run._marks[index] = run._marks[index] with { End = run.Elapsed };
+            }
+        }
+    }
+}

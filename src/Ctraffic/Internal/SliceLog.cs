@@ -1,0 +1,72 @@
+namespace Ctraffic.Internal;
+
+/// <summary>
+/// What happened in each 100 ms of a run: packet counters and round-trip times by time slice,
+/// so that any window of the run can be summed up afterwards. Slices are made when first
+/// touched, in chunks; reads and writes need no lock.
+/// </summary>
+internal sealed class SliceLog
+{
+    private const int ChunkSize = 600;
+    private readonly long _sliceTicks;
+    private readonly Lock _grow = new();
+    private Slice[]?[] _chunks = new Slice[]?[16];
+
+    public SliceLog(long ticksPerSecond)
+    {
+        _sliceTicks = ticksPerSecond / 10;
+    }
+
+    /// <summary>Length of a slice in timestamp ticks.</summary>
+    public long SliceTicks => _sliceTicks;
+
+    /// <summary>The number of slices touched so far (an upper bound).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The slice holding <paramref name="sinceStart"/> (ticks since the run start).</summary>
+    public Slice At(long sinceStart)
+    {
+        var index = (int)Math.Max(0, sinceStart / _sliceTicks);
+        var chunks = Volatile.Read(ref _chunks);
+        var c = index / ChunkSize;
+        if (c < chunks.Length && chunks[c] is { } chunk && chunk[index % ChunkSize] is { } slice)
+        {
+            return slice;
+        }
+
+        return Create(index);
+    }
+
+    /// <summary>The slice with this index, or <see langword="null"/> if nothing happened in it.</summary>
+    public Slice? Get(int index)
+    {
+        var chunks = Volatile.Read(ref _chunks);
+        var c = index / ChunkSize;
+        return index >= 0 && c < chunks.Length && chunks[c] is { } chunk ? chunk[index % ChunkSize] : null;
+    }
+
+    private Slice Create(int index)
+    {
+        lock (_grow)
+        {
+            var c = index / ChunkSize;
+            if (c >= _chunks.Length)
+            {
+                var bigger = new Slice[]?[Math.Max(c + 1, _chunks.Length * 2)];
+                Array.Copy(_chunks, bigger, _chunks.Length);
+                Volatile.Write(ref _chunks, bigger);
+            }
+
+            var chunk = _chunks[c] ??= new Slice[ChunkSize];
+            var slice = chunk[index % ChunkSize];
+            if (slice is null)
+            {
+                slice = new Slice();
+                Volatile.Write(ref chunk[index % ChunkSize], slice);
+            }
+
+            Count = Math.Max(Count, index + 1);
+            return slice;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Ctraffic.Internal;
+using Ctraffic.Statistics;
+
+namespace Ctraffic.Reports;
+
+/// <summary>
+/// The statistics of a run, or of a window of it, with what the ctraffic JSON has and what it
+/// lacks: round-trip times, outages, reconnect times, per-host counts and marks. Take a window
+/// with <see cref="Window(string)"/>, <see cref="Before"/>, <see cref="After"/> or
+/// <see cref="Between(string, string)"/>: the result is a report of the same kind, so the same assertions apply.
+/// </summary>
+public sealed class TrafficReport
+{
+    private readonly ReportData _data;
+    private RttStatistics? _rtt;
+
+    internal TrafficReport(ReportData data, TimeWindow window, string? name)
+    {
+        _data = data;
+        Period = window;
+        Name = name;
+        var whole = name is null;
+        var stats = data.Statistics;
+        var inWindow = stats.ConnStats.Where(c => c.Error is not null && window.Contains(c.Ended)).ToList();
+        LostConnections = inWindow;
+        FailedConnections = whole ? stats.FailedConnections : inWindow.Count;
+        if (whole)
+        {
+            Sent = stats.Sent;
+            Received = stats.Received;
+            Dropped = stats.Dropped;
+            FailedConnects = stats.FailedConnects;
+            Retransmits = stats.Retransmits;
+        }
+        else
+        {
+            (Sent, Received, Dropped) = SumSlices(window);
+            FailedConnects = stats.ConnStats.Where(c => window.Contains(c.Started)).Sum(c => c.FailedConnects);
+            Retransmits = stats.ConnStats.Where(c => window.Contains(c.Ended)).Sum(c => c.Retransmits);
+        }
+
+        Outages = [.. data.Outages.Where(o => window.Overlaps(o.Start, o.End)).OrderBy(o => o.Start)];
+        RunOutages = [.. data.RunOutages.Where(o => window.Overlaps(o.Start, o.End))];
+        Reconnects = [.. data.Reconnects.Where(r => window.Contains(r.FailedAt))];
+        Hosts = [.. stats.ConnStats
+            .Where(c => c.Host.Length > 0 && window.Overlaps(c.Started, c.Ended))
+            .GroupBy(c => c.Host, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new HostStatistics(g.Key, g.Count(), g.Count(c => c.Error is not null && window.Contains(c.Ended)), g.Sum(c => c.Sent), g.Sum(c => c.Received)))];
+    }
+
+    /// <summary>The window name (a mark's name), or <see langword="null"/> for the whole run.</summary>
+    public string? Name { get; }
+
+    /// <summary>The span of the run this report covers.</summary>
+    public TimeWindow Period { get; }
+
+    /// <summary>The whole run's statistics in the ctraffic model (what the JSON holds).</summary>
+    public TrafficStatistics Statistics => _data.Statistics;
+
+    /// <summary>Number of connections asked for.</summary>
+    public int Connections => _data.Statistics.Connections;
+
+    /// <summary>The interval between two packets of one connection.</summary>
+    public TimeSpan PacketInterval => _data.PacketInterval;
+
+    /// <summary>Packets written.</summary>
+    public long Sent { get; }
+
+    /// <summary>Echoes received.</summary>
+    public long Received { get; }
+
+    /// <summary>Packets not sent because the sender fell behind its pace.</summary>
+    public long Dropped { get; }
+
+    /// <summary>Connections that ended with an error (lost connections).</summary>
+    public long FailedConnections { get; }
+
+    /// <summary>Failed connect attempts.</summary>
+    public long FailedConnects { get; }
+
+    /// <summary>TCP retransmits of the connections that ended in the window.</summary>
+    public long Retransmits { get; }
+
+    /// <summary>The connections that ended with an error, in order of their slots.</summary>
+    public IReadOnlyList<ConnectionStats> LostConnections { get; }
+
+    /// <summary>Packets written on lost connections and never echoed.</summary>
+    public long LostInFlight => LostConnections.Sum(c => c.LostInFlight);
+
+    /// <summary>Round-trip times of the echoes in the window.</summary>
+    public RttStatistics Rtt => _rtt ??= MergeRtt();
+
+    /// <summary>Outages of single connections that overlap the window, by start time.</summary>
+    public IReadOnlyList<Outage> Outages { get; }
+
+    /// <summary>The longest of <see cref="Outages"/>; zero if there were none.</summary>
+    public TimeSpan LongestOutage => Outages.Count == 0 ? TimeSpan.Zero : Outages.Max(o => o.Duration);
+
+    /// <summary>Spans in which every connection was in an outage at once (nothing got through).</summary>
+    public IReadOnlyList<TimeWindow> RunOutages { get; }
+
+    /// <summary>The longest of <see cref="RunOutages"/>; zero if there were none.</summary>
+    public TimeSpan LongestRunOutage => RunOutages.Count == 0 ? TimeSpan.Zero : RunOutages.Max(o => o.Duration);
+
+    /// <summary>Failures in the window and how each connection came back.</summary>
+    public IReadOnlyList<Reconnect> Reconnects { get; }
+
+    /// <summary>The longest time from a failure to the first echo on the new connection (a connection that never recovered counts to the end of the run); zero without failures.</summary>
+    public TimeSpan LongestRecovery => Reconnects.Count == 0
+        ? TimeSpan.Zero
+        : Reconnects.Max(r => r.TimeToRecover ?? _data.End - r.FailedAt);
+
+    /// <summary>Per server host: connections, lost connections and packets.</summary>
+    public IReadOnlyList<HostStatistics> Hosts { get; }
+
+    /// <summary>The marks of the run.</summary>
+    public IReadOnlyList<Mark> Marks => _data.Marks;
+
+    /// <summary>
+    /// The window of the mark or disruption named <paramref name="name"/>: from its start until the
+    /// next mark starts, or the end of the run — so that what it caused (failures seen later, the
+    /// recovery) is in it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No mark has that name.</exception>
+    public TrafficReport Window(string name)
+    {
+        var mark = Find(name);
+        var next = _data.Marks.Where(m => m.Time > mark.Time).Select(m => (TimeSpan?)m.Time).Min();
+        return new TrafficReport(_data, new TimeWindow(mark.Time, next ?? _data.End), name);
+    }
+
+    /// <summary>From the start of the run to the mark named <paramref name="name"/>.</summary>
+    public TrafficReport Before(string name) => new(_data, new TimeWindow(TimeSpan.Zero, Find(name).Time), $"before '{name}'");
+
+    /// <summary>From the end of the mark named <paramref name="name"/> (its time, for a plain mark) to the end of the run.</summary>
+    public TrafficReport After(string name)
+    {
+        var mark = Find(name);
+        return new TrafficReport(_data, new TimeWindow(mark.End ?? mark.Time, _data.End), $"after '{name}'");
+    }
+
+    /// <summary>From the mark <paramref name="from"/> to the mark <paramref name="to"/>.</summary>
+    public TrafficReport Between(string from, string to)
+        => new(_data, new TimeWindow(Find(from).Time, Find(to).Time), $"'{from}' to '{to}'");
+
+    /// <summary>A window given by times from the start of the run.</summary>
+    public TrafficReport Between(TimeSpan from, TimeSpan to)
+        => to < from
+            ? throw new ArgumentException($"the window ends ({to}) before it starts ({from})", nameof(to))
+            : new(_data, new TimeWindow(from, to), $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}");
+
+    /// <summary>The ctraffic JSON of the whole run (<c>-stats all</c>), with the added fields <c>Rtt</c>, <c>Outages</c> and <c>Marks</c>.</summary>
+    public string ToJson() => ReportJson.Write(this, _data);
+
+    /// <inheritdoc/>
+    public override string ToString()
+        => $"{(Name is null ? "run" : $"window '{Name}'")} {Period}: sent {Sent}, received {Received}, dropped {Dropped}, " +
+           $"failed connections {FailedConnections}, failed connects {FailedConnects}, longest outage {TimeWindow.Seconds(LongestOutage)}, rtt {Rtt}";
+
+    private Mark Find(string name)
+        => _data.Marks.FirstOrDefault(m => m.Name == name)
+           ?? throw new ArgumentException(
+               _data.Marks.Count == 0
+                   ? $"no mark named '{name}': the run has no marks"
+                   : $"no mark named '{name}'; the marks are {string.Join(", ", _data.Marks.Select(m => $"'{m.Name}'"))}",
+               nameof(name));
+
+    private (long Sent, long Received, long Dropped) SumSlices(TimeWindow window)
+    {
+        long sent = 0, received = 0, dropped = 0;
+        foreach (var slice in SlicesIn(window))
+        {
+            sent += Interlocked.Read(ref slice.Sent);
+            received += Interlocked.Read(ref slice.Received);
+            dropped += Interlocked.Read(ref slice.Dropped);
+        }
+
+        return (sent, received, dropped);
+    }
+
+    private IEnumerable<Slice> SlicesIn(TimeWindow window)
+    {
+        var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
+        var first = (int)(window.Start.Ticks / sliceLength.Ticks);
+        var last = (int)Math.Min(_data.Slices.Count - 1, window.End.Ticks / sliceLength.Ticks);
+        for (var i = Math.Max(0, first); i <= last; i++)
+        {
+            if (_data.Slices.Get(i) is { } slice)
+            {
+                yield return slice;
+            }
+        }
+    }
+
+    private RttStatistics MergeRtt()
+    {
+        var merged = new LogHistogram();
+        foreach (var slice in SlicesIn(Period))
+        {
+            if (slice.Rtt is { } h)
+            {
+                merged.Add(h);
+            }
+        }
+
+        return new RttStatistics(merged);
+    }
+}
