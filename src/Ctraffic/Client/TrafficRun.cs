@@ -107,8 +107,9 @@ public sealed partial class TrafficRun : IAsyncDisposable
     /// <summary>The live counters, as the monitor line shows them.</summary>
     public TrafficSnapshot Snapshot()
     {
-        int active = 0, connecting = 0;
+        int active = 0, connecting = 0, echoing = 0;
         long sent = 0, received = 0, dropped = 0;
+        var recent = _time.GetTimestamp() - _startTs - _intervalTicks - _outageTicks;
         foreach (var lane in _lanes)
         {
             sent += Volatile.Read(ref lane.Sent);
@@ -116,13 +117,20 @@ public sealed partial class TrafficRun : IAsyncDisposable
             dropped += Volatile.Read(ref lane.Dropped);
             switch (lane.Current?.Phase)
             {
-                case ConnectionPhase.Active: active++; break;
+                case ConnectionPhase.Active:
+                    active++;
+                    if (Volatile.Read(ref lane.History.LastEcho) >= recent)
+                    {
+                        echoing++;
+                    }
+
+                    break;
                 case ConnectionPhase.Connecting: connecting++; break;
             }
         }
 
         return new TrafficSnapshot(Elapsed, active, Interlocked.Read(ref _failedConnections), connecting,
-            sent, received, dropped, Interlocked.Read(ref _failedConnects));
+            sent, received, dropped, Interlocked.Read(ref _failedConnects), echoing);
     }
 
     /// <summary>The statistics so far (final once <see cref="Completion"/> has completed).</summary>
@@ -249,7 +257,8 @@ public sealed partial class TrafficRun : IAsyncDisposable
             }
 
             lane.Current = conn;
-            var socket = await ConnectAsync(conn, lane).ConfigureAwait(false);
+            var udp = _options.Protocol == TrafficProtocol.Udp;
+            var socket = await (udp ? OpenUdpAsync(conn, lane) : ConnectAsync(conn, lane)).ConfigureAwait(false);
             if (socket is null)
             {
                 var now = _time.GetTimestamp();
@@ -258,7 +267,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
                 return;
             }
 
-            if (!await PumpAsync(conn, lane, socket).ConfigureAwait(false))
+            if (!await (udp ? PumpUdpAsync(conn, lane, socket) : PumpAsync(conn, lane, socket)).ConfigureAwait(false))
             {
                 return;
             }

@@ -9,6 +9,7 @@ namespace Ctraffic.Client;
 /// <param name="Received">Echoes received so far.</param>
 /// <param name="Dropped">Packets dropped so far.</param>
 /// <param name="FailedConnects">Failed connect attempts so far.</param>
+/// <param name="Echoing">Connections connected that got an echo within the last packet interval plus the outage threshold.</param>
 public readonly record struct TrafficSnapshot(
     TimeSpan Elapsed,
     int Active,
@@ -17,7 +18,8 @@ public readonly record struct TrafficSnapshot(
     long Sent,
     long Received,
     long Dropped,
-    long FailedConnects)
+    long FailedConnects,
+    int Echoing)
 {
     /// <summary>The original's monitor line: <c>Conn act/fail/connecting: 200/0/0, Packets send/rec/dropped: 86/86/0</c>.</summary>
     public string ToMonitorLine()

@@ -114,6 +114,27 @@ public sealed class TrafficReport
     /// <summary>Per server host: connections, lost connections and packets.</summary>
     public IReadOnlyList<HostStatistics> Hosts { get; }
 
+    /// <summary>Packets per 100 ms slice over the window (slices with nothing in them included as zeros).</summary>
+    public IReadOnlyList<TimelinePoint> Timeline
+    {
+        get
+        {
+            var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
+            var first = (int)(Period.Start.Ticks / sliceLength.Ticks);
+            var last = (int)Math.Min(_data.Slices.Count - 1, Period.End.Ticks / sliceLength.Ticks);
+            var points = new List<TimelinePoint>(Math.Max(0, last - first + 1));
+            for (var i = Math.Max(0, first); i <= last; i++)
+            {
+                var slice = _data.Slices.Get(i);
+                points.Add(slice is null
+                    ? new TimelinePoint(sliceLength * i, 0, 0, 0)
+                    : new TimelinePoint(sliceLength * i, Interlocked.Read(ref slice.Sent), Interlocked.Read(ref slice.Received), Interlocked.Read(ref slice.Dropped)));
+            }
+
+            return points;
+        }
+    }
+
     /// <summary>The marks of the run.</summary>
     public IReadOnlyList<Mark> Marks => _data.Marks;
 

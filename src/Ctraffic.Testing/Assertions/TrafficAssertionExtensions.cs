@@ -1,0 +1,11 @@
+using Ctraffic.Reports;
+using Ctraffic.Testing.Assertions;
+
+namespace Ctraffic.Testing;
+
+/// <summary>Entry point of the traffic assertions: <c>report.Should()</c>.</summary>
+public static class TrafficAssertionExtensions
+{
+    /// <summary>Assertions on a traffic report (or a window of it).</summary>
+    public static TrafficReportAssertions Should(this TrafficReport report) => new(report);
+}

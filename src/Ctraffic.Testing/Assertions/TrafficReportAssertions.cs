@@ -1,0 +1,128 @@
+using System.Globalization;
+using Ctraffic.Reports;
+using FluentAssertions;
+using FluentAssertions.Execution;
+using FluentAssertions.Primitives;
+
+namespace Ctraffic.Testing.Assertions;
+
+/// <summary>
+/// FluentAssertions for a <see cref="TrafficReport"/>, with failure messages that say what broke,
+/// when, and where: <c>report.Should().HaveLostNoConnections()</c>.
+/// </summary>
+public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficReport, TrafficReportAssertions>
+{
+    /// <summary>Creates the assertions for <paramref name="report"/>.</summary>
+    public TrafficReportAssertions(TrafficReport report)
+        : base(report)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override string Identifier => "traffic";
+
+    /// <summary>No connection ended with an error.</summary>
+    public AndConstraint<TrafficReportAssertions> HaveLostNoConnections(string because = "", params object[] becauseArgs)
+    {
+        var lost = Subject.LostConnections;
+        Fail(lost.Count == 0, "no lost connections", because, becauseArgs, () => DescribeLost(Subject));
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>Exactly <paramref name="expected"/> connections ended with an error.</summary>
+    public AndConstraint<TrafficReportAssertions> HaveLostConnections(int expected, string because = "", params object[] becauseArgs)
+    {
+        Fail(Subject.LostConnections.Count == expected, $"{expected} lost connections", because, becauseArgs,
+            () => Subject.LostConnections.Count == 0 ? "none were lost" : DescribeLost(Subject));
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>No packet was dropped by the sender (the original's <c>Dropped</c>).</summary>
+    public AndConstraint<TrafficReportAssertions> HaveDroppedNoPackets(string because = "", params object[] becauseArgs)
+    {
+        Fail(Subject.Dropped == 0, "no dropped packets", because, becauseArgs,
+            () => $"{Subject.Dropped} of {Subject.Sent + Subject.Dropped} packets were dropped because echoes came late{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>Every packet sent was echoed (nothing lost in flight).</summary>
+    public AndConstraint<TrafficReportAssertions> HaveLostNoPackets(string because = "", params object[] becauseArgs)
+    {
+        var lost = Subject.Sent - Subject.Received;
+        Fail(lost == 0, "every packet echoed", because, becauseArgs,
+            () => $"{lost} of {Subject.Sent} packets got no echo{(Subject.LostConnections.Count > 0 ? $" ({Subject.LostInFlight} in flight on {Subject.LostConnections.Count} lost connections)" : "")}{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>No connection was without echoes for longer than <paramref name="limit"/>.</summary>
+    public AndConstraint<TrafficReportAssertions> HaveNoOutageLongerThan(TimeSpan limit, string because = "", params object[] becauseArgs)
+    {
+        var longest = Subject.Outages.Count == 0 ? null : Subject.Outages.MaxBy(o => o.Duration);
+        Fail(longest is null || longest.Duration <= limit, $"no outage longer than {S(limit)}", because, becauseArgs,
+            () => $"{Subject.Outages.Count(o => o.Duration > limit)} of {Subject.Outages.Count} outages were longer, the longest {S(longest!.Duration)} " +
+                  $"on connection {longest.Connection} from {S(longest.Start)}{(longest.Recovered ? "" : " (never recovered)")}{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>Every failed connection got an echo on a new connection within <paramref name="limit"/> of its failure.</summary>
+    public AndConstraint<TrafficReportAssertions> HaveRecoveredWithin(TimeSpan limit, string because = "", params object[] becauseArgs)
+    {
+        var slowest = Subject.Reconnects.Count == 0 ? null : Subject.Reconnects.MaxBy(r => r.TimeToRecover ?? TimeSpan.MaxValue);
+        var ok = slowest is null || (slowest.TimeToRecover is { } t && t <= limit);
+        Fail(ok, $"recovery within {S(limit)}", because, becauseArgs, () => slowest!.TimeToRecover is { } t
+            ? $"connection {slowest.Connection}, failed at {S(slowest.FailedAt)}, took {S(t)} to get an echo again{Where(Subject)}"
+            : $"connection {slowest.Connection}, failed at {S(slowest.FailedAt)}, never got an echo again{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>The <paramref name="percentile"/>th percentile of the round-trip times is at most <paramref name="limit"/>.</summary>
+    public AndConstraint<TrafficReportAssertions> HaveRttPercentileAtMost(double percentile, TimeSpan limit, string because = "", params object[] becauseArgs)
+    {
+        var rtt = Subject.Rtt;
+        var value = percentile switch { 50 => rtt.P50, 90 => rtt.P90, 99 => rtt.P99, 99.9 => rtt.P999, 100 => rtt.Max, _ => throw new ArgumentOutOfRangeException(nameof(percentile), "use 50, 90, 99, 99.9 or 100") };
+        Fail(rtt.Count > 0 && value <= limit, $"p{percentile.ToString(CultureInfo.InvariantCulture)} round-trip time at most {Ms(limit)}", because, becauseArgs,
+            () => rtt.Count == 0 ? "no echo was measured" : $"it was {Ms(value)} ({rtt}){Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    private static string DescribeLost(TrafficReport report)
+    {
+        var lost = report.LostConnections;
+        var first = lost.Min(c => c.Ended);
+        var last = lost.Max(c => c.Ended);
+        var when = first == last ? $"at {S(first)}" : $"between {S(first)} and {S(last)}";
+        var hosts = lost.GroupBy(c => c.Host.Length == 0 ? "(unknown)" : c.Host).OrderByDescending(g => g.Count()).ToList();
+        var where = hosts.Count == 1
+            ? $"all on host {hosts[0].Key}"
+            : "on hosts " + string.Join(", ", hosts.Select(g => $"{g.Key} ({g.Count()})"));
+        // Group by the reason ("connection reset by peer"), not the text with its addresses.
+        var error = lost.GroupBy(c => Reason(c.Error!)).OrderByDescending(g => g.Count()).First();
+        return $"{lost.Count} of {report.Connections} failed {when}, {where}; {(error.Count() == lost.Count ? "all" : "mostly")} with \"{error.Key}\"{Where(report)}";
+    }
+
+    private static string Reason(string error)
+    {
+        var colon = error.LastIndexOf(": ", StringComparison.Ordinal);
+        return colon < 0 ? error : error[(colon + 2)..];
+    }
+
+    private static string Where(TrafficReport report) => report.Name is null ? "" : $" (window '{report.Name}')";
+
+    private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+
+    private static void Fail(bool condition, string expectation, string because, object[] becauseArgs, Func<string> actual)
+    {
+        if (condition)
+        {
+            return;
+        }
+
+        // The texts go in as arguments of the message: braces in them are not placeholders.
+        Execute.Assertion
+            .BecauseOf(because, becauseArgs)
+            .FailWith("Expected " + expectation.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal) + "{reason}, but " +
+                      actual().Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal) + ".");
+    }
+}

@@ -1,0 +1,108 @@
+using Ctraffic.Client;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// What traffic a test runs, and against what. The defaults suit a resilience test: an
+/// in-process server, 10 connections of 10 packets a second each, running until stopped, with
+/// fast re-connects so that recovery times are measured to about 100 ms.
+/// </summary>
+public sealed class ContinuousTrafficOptions
+{
+    /// <summary>
+    /// The server to send to, as <c>host:port</c>; <see langword="null"/> starts an in-process
+    /// ctraffic server on loopback for the test. The default value is <see langword="null"/>.
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>Listen address of the in-process server (port 0: a free port). The default value is <c>127.0.0.1:0</c>.</summary>
+    public string ServerAddress { get; set; } = "127.0.0.1:0";
+
+    /// <summary>Host name of the in-process server; <see langword="null"/> for the machine's. The default value is <see langword="null"/>.</summary>
+    public string? ServerHostName { get; set; }
+
+    /// <summary>Number of connections. The default value is 10.</summary>
+    public int Connections { get; set; } = 10;
+
+    /// <summary>Total rate in KB/s, shared by the connections. The default value is 100 (10 packets/s per connection at the defaults).</summary>
+    public double RateKBps { get; set; } = 100;
+
+    /// <summary>Packet size in bytes (at least 64). The default value is 1024.</summary>
+    public int PacketSize { get; set; } = 1024;
+
+    /// <summary>Length of the traffic; <see langword="null"/> runs until stopped or disposed. The default value is <see langword="null"/>.</summary>
+    public TimeSpan? Duration { get; set; }
+
+    /// <summary>Re-connect after a failure. The default value is <see langword="true"/>.</summary>
+    public bool Reconnect { get; set; } = true;
+
+    /// <summary>Connection slots are connections × retries. The default value is 1000, so a test does not run out of them.</summary>
+    public int Retries { get; set; } = 1000;
+
+    /// <summary>TCP or UDP. The default value is <see cref="TrafficProtocol.Tcp"/>.</summary>
+    public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Tcp;
+
+    /// <summary>Source addresses for the connections; <see langword="null"/> lets the system choose. The default value is <see langword="null"/>.</summary>
+    public ISourceAddressProvider? SourceAddresses { get; set; }
+
+    /// <summary>Longest wait between connect attempts. The default value is 100 ms (the original's 1 s makes recovery times coarse).</summary>
+    public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>An echo later than one packet interval plus this makes an outage. The default value is 100 ms.</summary>
+    public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long <see cref="ContinuousTraffic.WaitForSteadyStateAsync"/> waits when given no time-out. The default value is 10 seconds.</summary>
+    public TimeSpan SteadyStateTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receives a monitor line (the original's format) every second, e.g. for the test output. The default value is <see langword="null"/>.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// Called once with the final report when the traffic stops (also on dispose), e.g. to attach it
+    /// to the test result. The default value is <see langword="null"/>.
+    /// </summary>
+    public Action<Ctraffic.Reports.TrafficReport>? Stopped { get; set; }
+
+    /// <summary>The clock. The default value is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message and parameter name name it.</exception>
+    public void Validate()
+    {
+        if (Address is not null && !HostPort.TryParse(Address, out _, out var error))
+        {
+            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+        }
+
+        if (Address is null && !HostPort.TryParse(ServerAddress, out _, out var serverError))
+        {
+            throw new ArgumentException($"{nameof(ServerAddress)}: {serverError}", nameof(ServerAddress));
+        }
+
+        if (SteadyStateTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SteadyStateTimeout), $"{nameof(SteadyStateTimeout)} must be positive, was {SteadyStateTimeout}.");
+        }
+
+        ToTrafficOptions("127.0.0.1:1").Validate();
+    }
+
+    internal TrafficOptions ToTrafficOptions(string address) => new()
+    {
+        Address = address,
+        Connections = Connections,
+        RateKBps = RateKBps,
+        PacketSize = PacketSize,
+        Duration = Duration,
+        Reconnect = Reconnect,
+        Retries = Retries,
+        Protocol = Protocol,
+        SourceAddresses = SourceAddresses,
+        MaxConnectBackoff = MaxConnectBackoff,
+        OutageThreshold = OutageThreshold,
+        TimeProvider = TimeProvider,
+    };
+
+    internal ContinuousTrafficOptions Clone() => (ContinuousTrafficOptions)MemberwiseClone();
+}
