@@ -61,7 +61,7 @@ public partial class ProcessTests
         var monitor = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         monitor.Should().HaveCountGreaterThanOrEqualTo(3).And.OnlyContain(l => MonitorLine().IsMatch(l));
         string.Join(",", stats.EnumerateObject().Select(p => p.Name)).Should().Be(
-            "Started,Duration,Rate,Connections,PacketSize,FailedConnections,Sent,Received,Dropped,Retransmits,FailedConnects,ConnStats,Samples");
+            "Started,Duration,Rate,Connections,PacketSize,FailedConnections,Sent,Received,Dropped,Retransmits,FailedConnects,DroppedLocal,PacingLagP99,PacingLagMax,ConnStats,Samples");
     }
 
     [Fact]

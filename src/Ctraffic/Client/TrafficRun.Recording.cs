@@ -14,6 +14,8 @@ public sealed partial class TrafficRun
     private readonly long _intervalTicks;
     private readonly long _outageTicks;
     private readonly long _ticksPerMicrosecond;
+    private readonly LogHistogram _pacingLag = new();
+    private long _droppedLocal;
 
     /// <summary>The interval between two packets of one connection.</summary>
     public TimeSpan PacketInterval => ToTime(_intervalTicks);
@@ -104,7 +106,23 @@ public sealed partial class TrafficRun
 
     private void RecordSent(long now) => Interlocked.Increment(ref _slices.At(now - _startTs).Sent);
 
-    private void RecordDropped(long now) => Interlocked.Increment(ref _slices.At(now - _startTs).Dropped);
+    /// <summary>A drop; it is the machine's own when the sender woke a packet interval or more late.</summary>
+    private void RecordDropped(Lane lane, long now)
+    {
+        Interlocked.Increment(ref _slices.At(now - _startTs).Dropped);
+        if (lane.LastWakeLag >= _intervalTicks)
+        {
+            Interlocked.Increment(ref _droppedLocal);
+        }
+    }
+
+    /// <summary>How late the pacer woke the sender: a busy machine, not the network.</summary>
+    private void RecordWake(Lane lane, long due, long now)
+    {
+        var lag = Math.Max(0, now - due);
+        lane.LastWakeLag = lag;
+        _pacingLag.Record(lag / _ticksPerMicrosecond);
+    }
 
     private void RecordEcho(Lane lane, long sentAt, long now)
     {

@@ -147,9 +147,15 @@ public sealed partial class TrafficRun
                     break;
                 }
 
+                var waited = due > now;
                 if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
                 {
                     break;
+                }
+
+                if (waited)
+                {
+                    RecordWake(lane, due, _time.GetTimestamp());
                 }
 
                 op = "write";
@@ -164,7 +170,7 @@ public sealed partial class TrafficRun
                 {
                     conn.CountDropped();
                     Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
-                    RecordDropped(now);
+                    RecordDropped(lane, now);
                 }
 
                 op = "read";

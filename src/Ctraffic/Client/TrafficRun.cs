@@ -172,6 +172,9 @@ public sealed partial class TrafficRun : IAsyncDisposable
             FailedConnects = snapshot.FailedConnects,
             ConnStats = conns,
             Samples = samples,
+            PacingLagP99 = TimeSpan.FromTicks(_pacingLag.ValueAtPercentile(99) * 10),
+            PacingLagMax = TimeSpan.FromTicks(_pacingLag.Max * 10),
+            DroppedLocal = Interlocked.Read(ref _droppedLocal),
             EndReason = _finished ? EndReason : null,
         };
     }
@@ -348,6 +351,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         public long Received;
         public long Dropped;
         public long IoDeadline;
+        public long LastWakeLag;
         public volatile bool TimedOut;
         public volatile ConnectionState? Current;
         public volatile CancellationTokenSource? Io;

@@ -37,6 +37,9 @@ public static class StatisticsJson
         sb.Append(",\"Dropped\":").Append(stats.Dropped);
         sb.Append(",\"Retransmits\":").Append(stats.Retransmits);
         sb.Append(",\"FailedConnects\":").Append(stats.FailedConnects);
+        sb.Append(",\"DroppedLocal\":").Append(stats.DroppedLocal);
+        sb.Append(",\"PacingLagP99\":").Append(Nanoseconds(stats.PacingLagP99));
+        sb.Append(",\"PacingLagMax\":").Append(Nanoseconds(stats.PacingLagMax));
         if (detail == StatisticsDetail.All)
         {
             sb.Append(",\"ConnStats\":[");
@@ -134,6 +137,9 @@ public static class StatisticsJson
                 Dropped = GetInt64(root, "Dropped"),
                 Retransmits = GetInt64(root, "Retransmits"),
                 FailedConnects = GetInt64(root, "FailedConnects"),
+                DroppedLocal = GetInt64(root, "DroppedLocal"),
+                PacingLagP99 = FromNanoseconds(GetInt64(root, "PacingLagP99")),
+                PacingLagMax = FromNanoseconds(GetInt64(root, "PacingLagMax")),
                 ConnStats = conns,
                 Samples = samples,
             };

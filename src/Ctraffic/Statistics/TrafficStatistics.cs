@@ -39,6 +39,22 @@ public sealed record TrafficStatistics
     /// <summary>Failed connect attempts.</summary>
     public long FailedConnects { get; init; }
 
+    /// <summary>
+    /// How late the sender woke for its packets, 99th percentile: the machine's own lag (CPU
+    /// starvation), not the network's. Ours; not in the original.
+    /// </summary>
+    public TimeSpan PacingLagP99 { get; init; }
+
+    /// <summary>The longest such lag. Ours; not in the original.</summary>
+    public TimeSpan PacingLagMax { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Dropped"/>, packets dropped because the sender itself woke a packet interval
+    /// or more late — the machine could not keep up — rather than because an echo was late.
+    /// Ours; not in the original.
+    /// </summary>
+    public long DroppedLocal { get; init; }
+
     /// <summary>One record per connection slot used (empty when not kept).</summary>
     public IReadOnlyList<ConnectionStats> ConnStats { get; init; } = [];
 
