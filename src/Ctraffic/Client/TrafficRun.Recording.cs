@@ -144,9 +144,11 @@ public sealed partial class TrafficRun
             }
 
             h.LastEcho = t;
-            if (h.Reconnects.Count > 0 && h.Reconnects[^1].FirstEchoAt < 0)
+
+            // The first echo after failures ends the recovery of each of them.
+            for (var i = h.Reconnects.Count - 1; i >= 0 && h.Reconnects[i].FirstEchoAt < 0; i--)
             {
-                h.Reconnects[^1].FirstEchoAt = t;
+                h.Reconnects[i].FirstEchoAt = t;
             }
         }
     }
@@ -164,9 +166,9 @@ public sealed partial class TrafficRun
         lock (lane.History)
         {
             var r = lane.History.Reconnects;
-            if (r.Count > 0 && r[^1].ConnectedAt < 0)
+            for (var i = r.Count - 1; i >= 0 && r[i].ConnectedAt < 0; i--)
             {
-                r[^1].ConnectedAt = now - _startTs;
+                r[i].ConnectedAt = now - _startTs;
             }
         }
     }

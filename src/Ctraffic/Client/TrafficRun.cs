@@ -281,6 +281,22 @@ public sealed partial class TrafficRun : IAsyncDisposable
             {
                 return;
             }
+
+            // A connection that failed before its first echo (e.g. a proxy that accepts and then
+            // resets) is re-made after the connect back-off, not at once: no hot re-connect loop.
+            if (conn.Received == 0)
+            {
+                if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + ToTicks(lane.FailBackoff)).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                lane.FailBackoff = lane.FailBackoff * 2 < _options.MaxConnectBackoff ? lane.FailBackoff * 2 : _options.MaxConnectBackoff;
+            }
+            else
+            {
+                lane.FailBackoff = FirstBackoff;
+            }
         }
     }
 
@@ -352,6 +368,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         public long Dropped;
         public long IoDeadline;
         public long LastWakeLag;
+        public TimeSpan FailBackoff = FirstBackoff;
         public volatile bool TimedOut;
         public volatile ConnectionState? Current;
         public volatile CancellationTokenSource? Io;

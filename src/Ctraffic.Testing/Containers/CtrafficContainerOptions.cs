@@ -1,0 +1,42 @@
+namespace Ctraffic.Testing.Containers;
+
+/// <summary>Options of a <see cref="CtrafficContainer"/>. Every property has a documented default.</summary>
+public sealed class CtrafficContainerOptions
+{
+    /// <summary>
+    /// The ctraffic server image. The default value is <c>ctraffic:local</c>, built on this
+    /// machine by <c>build/image.sh</c> (no registry needed); a published image name works too.
+    /// </summary>
+    public string Image { get; set; } = "ctraffic:local";
+
+    /// <summary>The container's host name, which the server sends in its handshake. The default value is <c>ctraffic</c>.</summary>
+    public string HostName { get; set; } = "ctraffic";
+
+    /// <summary>
+    /// The port on 127.0.0.1 the server is reached on; 0 picks a free one when the container is
+    /// made. It stays the same when the container is stopped and started again. The default value is 0.
+    /// </summary>
+    public int HostPort { get; set; }
+
+    /// <summary>How long to wait for the server to answer a handshake after a start. The default value is 30 seconds.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Image, nameof(Image));
+        ArgumentException.ThrowIfNullOrWhiteSpace(HostName, nameof(HostName));
+        if (HostPort is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HostPort), $"{nameof(HostPort)} must be 0 to 65535, was {HostPort}.");
+        }
+
+        if (StartTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StartTimeout), $"{nameof(StartTimeout)} must be positive, was {StartTimeout}.");
+        }
+    }
+
+    internal CtrafficContainerOptions Clone() => (CtrafficContainerOptions)MemberwiseClone();
+}

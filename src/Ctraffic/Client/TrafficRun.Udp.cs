@@ -1,0 +1,290 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Ctraffic.Internal;
+
+namespace Ctraffic.Client;
+
+/// <content>
+/// UDP: one connected datagram socket per lane, paced exactly as TCP. Each datagram is a packet
+/// carrying a sequence number in its last 8 bytes; its reply is awaited up to the read time-out.
+/// A reply that does not come in time, or an ICMP error, is a lost packet (Sent − Received), not
+/// a failed connection: the lane goes on with its next packet.
+/// </content>
+public sealed partial class TrafficRun
+{
+    private const int SequenceSize = sizeof(ulong);
+
+    /// <summary>Opens the lane's UDP socket: bound to a source address if there is a provider, connected to the server.</summary>
+    private async Task<Socket?> OpenUdpAsync(ConnectionState conn, Lane lane)
+    {
+        var backoff = FirstBackoff;
+        while (!_stop.IsCancellationRequested)
+        {
+            IPEndPoint? local = null;
+            if (_options.SourceAddresses is { } sources)
+            {
+                local = sources.Acquire();
+                if (local is null)
+                {
+                    RequestStop(TrafficEndReason.OutOfSourceAddresses);
+                    return null;
+                }
+            }
+
+            Socket? socket = null;
+            var remoteText = _target.ToString();
+            try
+            {
+                var remote = await ResolveAsync().ConfigureAwait(false);
+                remoteText = HostPort.Format(remote);
+                socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                if (local is not null)
+                {
+                    socket.Bind(local);
+                }
+
+                // Connect only sets the peer: replies from anywhere else are filtered by the
+                // kernel, and ICMP errors are reported on this socket.
+                socket.Connect(remote);
+                conn.ConnectedTicks = SinceStart();
+                conn.Local = HostPort.Format(socket.LocalEndPoint);
+                conn.Remote = HostPort.Format(socket.RemoteEndPoint);
+                conn.Phase = ConnectionPhase.Active;
+                lane.SourceAddress = local;
+                RecordConnected(lane, _time.GetTimestamp());
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                socket?.Dispose();
+                if (local is not null)
+                {
+                    _options.SourceAddresses!.Release(local);
+                }
+
+                if (_stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                conn.FailedConnects++;
+                lane.LastConnectError = $"dial udp {remoteText}: " + GoErrors.Reason(ex);
+                Interlocked.Increment(ref _failedConnects);
+            }
+
+            if (_time.GetTimestamp() >= _lateConnectTs
+                || !await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + ToTicks(backoff)).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            backoff = backoff * 2 < _options.MaxConnectBackoff ? backoff * 2 : _options.MaxConnectBackoff;
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs datagrams on a connected UDP socket; <see langword="true"/> if the socket failed (not for lost packets).</summary>
+    private async Task<bool> PumpUdpAsync(ConnectionState conn, Lane lane, Socket socket)
+    {
+        var size = _packetSize;
+        var buffer = new byte[size];
+        lane.TimedOut = false;
+        lane.Io = new CancellationTokenSource();
+        string? error = null;
+        var op = "write";
+        var lasted = false;
+        ulong sequence = 0;
+        try
+        {
+            // Pacing as in PumpAsync: first packet at the lane's place in the spread, then the bucket.
+            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? _startTs + lane.FirstPacketOffset : 0);
+            if (!await _pacer.DelayUntilAsync(lane.Waiter, Math.Min(first, _deadlineTs)).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, _time.GetTimestamp(), _time.TimestampFrequency, initialTokens: size);
+            while (true)
+            {
+                var now = _time.GetTimestamp();
+                if (now >= _deadlineTs)
+                {
+                    lasted = true;
+                    break;
+                }
+
+                var due = bucket.Reserve(now, size);
+                if (due >= _deadlineTs)
+                {
+                    lasted = await _pacer.DelayUntilAsync(lane.Waiter, _deadlineTs).ConfigureAwait(false);
+                    break;
+                }
+
+                var waited = due > now;
+                if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (waited)
+                {
+                    RecordWake(lane, due, _time.GetTimestamp());
+                }
+
+                sequence++;
+                BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(size - SequenceSize), sequence);
+                op = "write";
+                var sentAt = _time.GetTimestamp();
+                var deadline = sentAt + _readTimeoutTicks;
+                Volatile.Write(ref lane.IoDeadline, deadline);
+                await SendDatagramAsync(socket, buffer).ConfigureAwait(false);
+                conn.CountSent();
+                Volatile.Write(ref lane.Sent, lane.Sent + 1);
+                RecordSent(sentAt);
+                now = _time.GetTimestamp();
+                while (bucket.TryTake(now, size))
+                {
+                    conn.CountDropped();
+                    Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+                    RecordDropped(lane, now);
+                }
+
+                op = "read";
+                var answered = await AwaitReplyAsync(lane, socket, buffer, sequence, deadline).ConfigureAwait(false);
+                if (!answered)
+                {
+                    continue;
+                }
+
+                conn.CountReceived();
+                Volatile.Write(ref lane.Received, lane.Received + 1);
+                RecordEcho(lane, sentAt, _time.GetTimestamp());
+                if (conn.Host.Length == 0)
+                {
+                    conn.Host = HostName(buffer);
+                }
+            }
+        }
+        catch (SocketException ex)
+        {
+            error = $"{op} udp {conn.Local}->{conn.Remote}: {GoErrors.Reason(ex)}";
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // Aborted by the run itself: not a failure of the socket.
+        }
+        finally
+        {
+            Volatile.Write(ref lane.IoDeadline, 0);
+            var io = lane.Io;
+            lane.Io = null;
+            io?.Dispose();
+            socket.Dispose();
+            if (lane.SourceAddress is { } local)
+            {
+                _options.SourceAddresses!.Release(local);
+                lane.SourceAddress = null;
+            }
+
+            conn.Error = error;
+            conn.EndedTicks = (error is null && lasted ? _deadlineTs : _time.GetTimestamp()) - _startTs;
+            conn.Phase = ConnectionPhase.Ended;
+        }
+
+        return error is not null;
+    }
+
+    /// <summary>
+    /// Sends one datagram. An ICMP error of an earlier datagram may be reported on this send
+    /// instead of on a receive; it has been counted as a loss already, so the send is made again.
+    /// </summary>
+    private static async ValueTask SendDatagramAsync(Socket socket, byte[] buffer)
+    {
+        try
+        {
+            await socket.SendAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+        }
+        catch (SocketException ex) when (IsIcmpError(ex.SocketErrorCode))
+        {
+            await socket.SendAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the reply to datagram <paramref name="sequence"/> until <paramref name="deadline"/>;
+    /// <see langword="false"/> if it is lost (no reply in time, or an ICMP error). Replies to earlier
+    /// datagrams that come late are skipped. No timer per packet: the heartbeat cancels
+    /// <see cref="Lane.Io"/> once <see cref="Lane.IoDeadline"/> has passed, and a cancelled source
+    /// is replaced by a new one for the next packet.
+    /// </summary>
+    private async ValueTask<bool> AwaitReplyAsync(Lane lane, Socket socket, byte[] buffer, ulong sequence, long deadline)
+    {
+        var size = buffer.Length;
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await socket.ReceiveAsync(buffer, SocketFlags.None, lane.Io!.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (lane.TimedOut)
+            {
+                // The heartbeat fired: either for this packet (lost), or for the previous one just
+                // as its reply came (then this packet still has time).
+                var lost = _time.GetTimestamp() >= deadline;
+                if (lost)
+                {
+                    Volatile.Write(ref lane.IoDeadline, 0);
+                }
+
+                RenewIo(lane);
+                if (lost)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+            catch (SocketException ex) when (IsIcmpError(ex.SocketErrorCode))
+            {
+                Volatile.Write(ref lane.IoDeadline, 0);
+                return false;
+            }
+
+            if (n == size && IsReplyTo(buffer, sequence))
+            {
+                Volatile.Write(ref lane.IoDeadline, 0);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Replaces the lane's cancelled I/O source; the deadline must be cleared or still ahead first.</summary>
+    private static void RenewIo(Lane lane)
+    {
+        var old = lane.Io;
+        lane.Io = new CancellationTokenSource();
+        lane.TimedOut = false;
+        old?.Dispose();
+    }
+
+    /// <summary>
+    /// Whether a reply carries <paramref name="sequence"/>. The server writes its host name over
+    /// the start of the datagram: a NUL before the sequence means the name ended before it. A name
+    /// that reaches into the sequence (only with packets shorter than 72 bytes) leaves nothing to
+    /// check, and the reply is taken. The sequence is little-endian, so such a name overwrites its
+    /// low bytes first and the zero high bytes after it still end the host name.
+    /// </summary>
+    private static bool IsReplyTo(byte[] reply, ulong sequence)
+    {
+        var at = reply.Length - SequenceSize;
+        return Array.IndexOf(reply, (byte)0, 0, at) < 0
+            || BinaryPrimitives.ReadUInt64LittleEndian(reply.AsSpan(at)) == sequence;
+    }
+
+    /// <summary>Errors that ICMP messages report on a connected UDP socket: the datagram is lost, the socket is fine.</summary>
+    private static bool IsIcmpError(SocketError error) => error is SocketError.ConnectionRefused
+        or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable;
+}

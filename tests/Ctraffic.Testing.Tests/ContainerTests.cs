@@ -1,0 +1,88 @@
+using Ctraffic.Testing.Containers;
+using FluentAssertions;
+
+namespace Ctraffic.Testing.Tests;
+
+/// <summary>Traffic to a ctraffic server in a real container, disrupted for real.</summary>
+public class ContainerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void RequireDocker()
+    {
+        if (DockerEnvironment.WhyNot is { } why)
+        {
+            Assert.Skip($"needs Docker and the {DockerEnvironment.Image} image: {why}");
+        }
+    }
+
+    [Fact]
+    public async Task TrafficToAContainerIsAnsweredByItsHostName()
+    {
+        RequireDocker();
+        await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-1", Ct);
+        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+
+        var report = await traffic.StopAsync(Ct);
+
+        report.Should().HaveLostNoConnections().And.HaveLostNoPackets();
+        report.Hosts.Should().ContainSingle().Which.Host.Should().Be("box-1");
+    }
+
+    [Fact]
+    public async Task APausedContainerKeepsItsConnectionsButMakesAnOutage()
+    {
+        RequireDocker();
+        await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-2", Ct);
+        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+
+        using (traffic.Disruption("pause 500 ms"))
+        {
+            await server.PauseForAsync(TimeSpan.FromMilliseconds(500), Ct);
+        }
+
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
+        var window = (await traffic.StopAsync(Ct)).Window("pause 500 ms");
+
+        window.Should().HaveLostNoConnections("TCP rides out a short freeze");
+        window.LongestOutage.Should().BeCloseTo(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(300));
+        window.Dropped.Should().BePositive("the senders fell behind while the echoes were held");
+    }
+
+    [Fact]
+    public async Task AStoppedAndRestartedContainerLosesEveryConnectionAndTheyComeBack()
+    {
+        RequireDocker();
+        await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-3", Ct);
+        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+
+        using (traffic.Disruption("restart"))
+        {
+            await server.StopAsync(Ct);
+            await server.StartAsync(Ct);
+        }
+
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), Ct);
+        var window = (await traffic.StopAsync(Ct)).Window("restart");
+
+        // Docker's port proxy accepts connects while the server is down and then resets them:
+        // such short-lived connections count as lost too, on no host.
+        window.LostConnections.Where(c => c.Host == "box-3").Should().HaveCount(5, "every connection to the stopped server is lost");
+        window.LostConnections.Should().OnlyContain(c => c.Host == "box-3" || c.Received == 0);
+        window.LostConnections.Count.Should().BeLessThan(100, "a connection that fails before its first echo is retried after a back-off, not in a hot loop");
+        window.Should().HaveRecoveredWithin(TimeSpan.FromSeconds(10));
+        traffic.Report.Hosts.Should().Contain(h => h.Host == "box-3" && h.Lasting == 5, "the new connections are served by the restarted server");
+    }
+
+    [Fact]
+    public async Task AMissingImageIsAClearError()
+    {
+        RequireDocker();
+        var start = async () => await CtrafficContainer.StartAsync(o => o.Image = "ctraffic:no-such-tag", Ct);
+
+        (await start.Should().ThrowAsync<CtrafficContainerException>()).WithMessage("cannot start a container of ctraffic:no-such-tag*");
+    }
+}
