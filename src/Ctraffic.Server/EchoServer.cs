@@ -21,6 +21,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     private readonly Socket _listener;
     private readonly byte[] _hostName;
     private readonly ConcurrentDictionary<long, (EchoConnection Connection, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, IPEndPoint> _remotes = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly DescriptorReserve _reserve = new(16);
@@ -91,6 +92,12 @@ public sealed partial class EchoServer : IAsyncDisposable
 
     /// <summary>Connections open now.</summary>
     public int ActiveConnections => _connections.Count;
+
+    /// <summary>
+    /// The remote (client) endpoints of the connections open now, a snapshot: shows which source
+    /// addresses the clients use.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> RemoteEndPoints => [.. _remotes.Values];
 
     /// <summary>Connections accepted since the start.</summary>
     public long AcceptedConnections => Interlocked.Read(ref _accepted);
@@ -241,6 +248,11 @@ public sealed partial class EchoServer : IAsyncDisposable
 
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _accepted);
+            if (socket.RemoteEndPoint is IPEndPoint remote)
+            {
+                _remotes[id] = remote;
+            }
+
             var connection = new EchoConnection(id, socket, _hostName);
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[id] = (connection, tcs.Task);
@@ -261,6 +273,7 @@ public sealed partial class EchoServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection.Id, out _);
+            _remotes.TryRemove(connection.Id, out _);
             done.TrySetResult();
         }
     }

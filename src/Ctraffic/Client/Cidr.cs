@@ -62,7 +62,7 @@ public sealed class Cidr
             return false;
         }
 
-        if (!IPAddress.TryParse(text[..slash], out var ip) || (ip.AddressFamily != AddressFamily.InterNetwork && ip.AddressFamily != AddressFamily.InterNetworkV6))
+        if (!TryParseAddress(text[..slash], out var ip))
         {
             error = $"'{text[..slash]}' is not an IP address";
             return false;
@@ -78,6 +78,25 @@ public sealed class Cidr
         cidr = new Cidr(ip, prefix);
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// Parses an IP address as Go does: IPv4 only as four decimal numbers (not <c>10</c> or
+    /// <c>10.1</c>, which <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> takes as
+    /// <c>0.0.0.10</c> and <c>10.0.0.1</c>, nor octal or hexadecimal), IPv6 without brackets, zone or port.
+    /// </summary>
+    internal static bool TryParseAddress(string text, [NotNullWhen(true)] out IPAddress? ip)
+    {
+        ip = null;
+        var ok = text.Contains(':', StringComparison.Ordinal)
+            ? text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(text, out ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            : IPAddress.TryParse(text, out ip) && ip.AddressFamily == AddressFamily.InterNetwork && ip.ToString() == text;
+        if (!ok)
+        {
+            ip = null;
+        }
+
+        return ok;
     }
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Numerics;
 
 namespace Ctraffic.Client;
@@ -36,19 +37,19 @@ public static class SourceAddresses
                 continue;
             }
 
-            if (IPAddress.TryParse(line, out var bare) && !line.Contains(']', StringComparison.Ordinal))
+            if (Cidr.TryParseAddress(line, out var bare))
             {
                 result.Add(new IPEndPoint(bare, 0));
                 continue;
             }
 
-            if (line.StartsWith('[') && line.EndsWith(']') && IPAddress.TryParse(line[1..^1], out var bracketed))
+            if (line.StartsWith('[') && line.EndsWith(']') && Cidr.TryParseAddress(line[1..^1], out var bracketed) && bracketed.AddressFamily == AddressFamily.InterNetworkV6)
             {
                 result.Add(new IPEndPoint(bracketed, 0));
                 continue;
             }
 
-            if (HostPort.TryParse(line, out var hp, out _) && hp.IPAddress is { } ip)
+            if (HostPort.TryParse(line, out var hp, out _) && Cidr.TryParseAddress(hp.Host, out var ip))
             {
                 result.Add(new IPEndPoint(ip, hp.Port));
                 continue;
@@ -76,18 +77,16 @@ public static class SourceAddresses
                     return null;
                 }
 
-                // Look for a free address, starting where the last one was taken.
-                var tries = BigInteger.Min(count, _inUse.Count + 1);
-                IPAddress ip = cidr.Host(_next);
-                for (var i = BigInteger.Zero; i < tries; i++)
+                // The next free address after the last one taken; when none is free, the next one
+                // (more connections than addresses share them evenly).
+                var anyFree = _inUse.Count < count;
+                IPAddress ip;
+                do
                 {
                     ip = cidr.Host(_next);
                     _next = (_next + 1) % count;
-                    if (!_inUse.ContainsKey(ip))
-                    {
-                        break;
-                    }
                 }
+                while (anyFree && _inUse.ContainsKey(ip));
 
                 _inUse[ip] = _inUse.GetValueOrDefault(ip) + 1;
                 return new IPEndPoint(ip, 0);
