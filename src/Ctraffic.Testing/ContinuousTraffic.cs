@@ -238,15 +238,13 @@ public sealed class ContinuousTraffic : IAsyncDisposable
     {
         var text = $"{s.Echoing} of {_options.Connections} connections echoing, {s.Active} connected, {s.Connecting} connecting, " +
                    $"{s.FailedConnections} failed so far, {s.FailedConnects} failed connects";
-        var report = Run.GetReport();
-        var open = report.Outages.Where(o => !o.Recovered).ToList();
+        var open = Run.GetReport().Outages.Where(o => !o.Recovered).ToList();
         if (open.Count > 0)
         {
             text += $"; {open.Count} connections in an outage, the longest {open.Max(o => o.Duration).TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s";
         }
 
-        var lastError = report.Statistics.ConnStats.LastOrDefault(c => c.Error is not null)?.Error;
-        return lastError is null ? text : text + $"; last error: {lastError}";
+        return Run.LastError is { } lastError ? text + $"; last error: {lastError}" : text;
     }
 
     private async Task MonitorAsync(Action<string> log)

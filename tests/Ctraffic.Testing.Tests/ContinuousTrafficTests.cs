@@ -17,7 +17,7 @@ public class ContinuousTrafficTests
 
         var report = await traffic.StopAsync(Ct);
 
-        report.Should().HaveLostNoConnections().And.HaveDroppedNoPackets().And.HaveLostNoPackets();
+        report.Should().HaveLostNoConnections().And.HaveLostNoPackets();
         report.Outages.Should().BeEmpty();
         report.Rtt.Count.Should().Be(report.Received);
         report.Rtt.Min.Should().BePositive();
@@ -77,7 +77,7 @@ public class ContinuousTrafficTests
         var wait = async () => await traffic.WaitForSteadyStateAsync(TimeSpan.FromSeconds(1), Ct);
 
         (await wait.Should().ThrowAsync<TrafficTimeoutException>())
-            .WithMessage("traffic not steady within 1 s: 0 of 2 connections echoing, 0 connected, 2 connecting*failed connects*");
+            .WithMessage("traffic not steady within 1 s: 0 of 2 connections echoing, 0 connected, 2 connecting*failed connects; last error: dial tcp 127.0.0.1:*: connect: connection refused");
     }
 
     [Fact]

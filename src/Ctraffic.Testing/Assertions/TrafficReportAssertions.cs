@@ -40,8 +40,14 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
     /// <summary>No packet was dropped by the sender (the original's <c>Dropped</c>).</summary>
     public AndConstraint<TrafficReportAssertions> HaveDroppedNoPackets(string because = "", params object[] becauseArgs)
     {
-        Fail(Subject.Dropped == 0, "no dropped packets", because, becauseArgs,
-            () => $"{Subject.Dropped} of {Subject.Sent + Subject.Dropped} packets were dropped because echoes came late{Where(Subject)}");
+        Fail(Subject.Dropped == 0, "no dropped packets", because, becauseArgs, () =>
+        {
+            var stats = Subject.Statistics;
+            var local = Subject.Name is null && stats.DroppedLocal > 0
+                ? $"; {stats.DroppedLocal} of them because the sender itself woke late (the machine was busy: pacing lag p99 {Ms(stats.PacingLagP99)}, max {Ms(stats.PacingLagMax)})"
+                : "";
+            return $"{Subject.Dropped} of {Subject.Sent + Subject.Dropped} packets were dropped because the sender fell behind its pace{local}{Where(Subject)}";
+        });
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 

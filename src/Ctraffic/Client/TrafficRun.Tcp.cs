@@ -69,7 +69,7 @@ public sealed partial class TrafficRun
 
                 conn.FailedConnects++;
                 conn.Error = null;
-                lane.LastConnectError = $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
+                LastError = $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
                 Interlocked.Increment(ref _failedConnects);
             }
 
@@ -228,6 +228,10 @@ public sealed partial class TrafficRun
             }
 
             conn.Error = error;
+            if (error is not null)
+            {
+                LastError = error;
+            }
             conn.EndedTicks = (error is null && lasted ? _deadlineTs : _time.GetTimestamp()) - _startTs;
             conn.Phase = ConnectionPhase.Ended;
         }

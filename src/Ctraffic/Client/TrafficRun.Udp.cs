@@ -69,7 +69,7 @@ public sealed partial class TrafficRun
                 }
 
                 conn.FailedConnects++;
-                lane.LastConnectError = $"dial udp {remoteText}: " + GoErrors.Reason(ex);
+                LastError = $"dial udp {remoteText}: " + GoErrors.Reason(ex);
                 Interlocked.Increment(ref _failedConnects);
             }
 
@@ -189,6 +189,10 @@ public sealed partial class TrafficRun
             }
 
             conn.Error = error;
+            if (error is not null)
+            {
+                LastError = error;
+            }
             conn.EndedTicks = (error is null && lasted ? _deadlineTs : _time.GetTimestamp()) - _startTs;
             conn.Phase = ConnectionPhase.Ended;
         }

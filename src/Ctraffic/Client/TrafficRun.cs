@@ -6,9 +6,9 @@ using Ctraffic.Statistics;
 namespace Ctraffic.Client;
 
 /// <summary>
-/// A running traffic client: holds <see cref="TrafficOptions.Connections"/> TCP connections to a
-/// ctraffic server, each sending packets at its share of the rate and reading their echoes, and
-/// records what happens. Start it with <see cref="Start"/>; it ends by itself when the duration
+/// A running traffic client: holds <see cref="TrafficOptions.Connections"/> TCP connections (or
+/// UDP sockets) to a ctraffic server, each sending packets at its share of the rate and reading
+/// their echoes, and records what happens. Start it with <see cref="Start"/>; it ends by itself when the duration
 /// has elapsed, or when stopped.
 /// </summary>
 public sealed partial class TrafficRun : IAsyncDisposable
@@ -40,6 +40,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
     private long _failedConnects;
     private int _endReason = -1;
     private volatile bool _finished;
+    private string? _lastError;
 
     private TrafficRun(TrafficOptions options, CancellationToken cancellationToken)
     {
@@ -177,6 +178,13 @@ public sealed partial class TrafficRun : IAsyncDisposable
             DroppedLocal = Interlocked.Read(ref _droppedLocal),
             EndReason = _finished ? EndReason : null,
         };
+    }
+
+    /// <summary>The latest error of a connect attempt or a connection (Go's wording), or <see langword="null"/> if none yet.</summary>
+    public string? LastError
+    {
+        get => Volatile.Read(ref _lastError);
+        private set => Volatile.Write(ref _lastError, value);
     }
 
     /// <summary>Why the run ended; <see langword="null"/> while it runs.</summary>
@@ -373,6 +381,5 @@ public sealed partial class TrafficRun : IAsyncDisposable
         public volatile ConnectionState? Current;
         public volatile CancellationTokenSource? Io;
         public IPEndPoint? SourceAddress;
-        public string? LastConnectError;
     }
 }
