@@ -27,7 +27,7 @@ internal sealed class SvgCanvas : IDisposable
         Rect(0, 0, width, height, "#ffffff");
     }
 
-    public void Line(double x1, double y1, double x2, double y2, string stroke, double strokeWidth = 1, string? dash = null)
+    public void Line(double x1, double y1, double x2, double y2, string stroke, double strokeWidth = 1, string? dash = null, IReadOnlyList<(string Name, string Value)>? data = null, string? tooltip = null)
     {
         _xml.WriteStartElement("line", Namespace);
         Attribute("x1", x1);
@@ -37,6 +37,8 @@ internal sealed class SvgCanvas : IDisposable
         _xml.WriteAttributeString("stroke", stroke);
         Attribute("stroke-width", strokeWidth);
         Dash(dash);
+        Data(data);
+        Tooltip(tooltip);
         _xml.WriteEndElement();
     }
 

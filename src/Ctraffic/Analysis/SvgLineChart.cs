@@ -13,6 +13,12 @@ public sealed record SvgLineChart
     /// <summary>The label of the horizontal axis, with its unit, e.g. "Time (s)".</summary>
     public required string XLabel { get; init; }
 
+    /// <summary>
+    /// Where the horizontal axis starts (widened down to a tick), e.g. the start of a window of a run;
+    /// <see langword="null"/> starts it at 0, or at the smallest value if one is negative. The default value is <see langword="null"/>.
+    /// </summary>
+    public double? XFrom { get; init; }
+
     /// <summary>The label of the left axis, with its unit, e.g. "Throughput (KB/s)".</summary>
     public required string YLabel { get; init; }
 
@@ -21,4 +27,7 @@ public sealed record SvgLineChart
 
     /// <summary>The series, drawn in order with the colors of a fixed palette.</summary>
     public IReadOnlyList<SvgSeries> Series { get; init; } = [];
+
+    /// <summary>Vertical lines with a label, drawn over the series; the horizontal axis is widened to include them. The default value is empty.</summary>
+    public IReadOnlyList<SvgMarker> Markers { get; init; } = [];
 }

@@ -8,13 +8,17 @@ namespace Ctraffic.Analysis;
 internal static class SvgLineChartRenderer
 {
     private const int MaximumDotted = 40;
+    private const string MarkerColor = "#555555";
 
     public static string Render(SvgLineChart chart)
     {
         var series = chart.Series.Select(s => (s.Name, s.Axis, Points: s.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray())).ToArray();
         var layout = new SvgLayout(series.Any(s => s.Axis == SvgAxisSide.Right));
         var all = series.SelectMany(s => s.Points).ToArray();
-        var x = new SvgScale(Math.Min(0, Min(all.Select(p => p.X))), Max(all.Select(p => p.X)), SvgLayout.Left, layout.Right);
+        var markers = chart.Markers.Where(m => double.IsFinite(m.X)).ToArray();
+        var xs = all.Select(p => p.X).Concat(markers.Select(m => m.X)).ToArray();
+        var from = chart.XFrom is { } f && double.IsFinite(f) ? Math.Min(f, Min(xs)) : Math.Min(0, Min(xs));
+        var x = new SvgScale(from, Max(xs), SvgLayout.Left, layout.Right);
         var y = YScale(series.Where(s => s.Axis == SvgAxisSide.Left).SelectMany(s => s.Points), layout);
         var y2 = YScale(series.Where(s => s.Axis == SvgAxisSide.Right).SelectMany(s => s.Points), layout);
 
@@ -36,6 +40,7 @@ internal static class SvgLineChartRenderer
 
         SvgFrame.HorizontalAxisLine(canvas, layout, chart.XLabel);
         canvas.EndGroup();
+        Markers(canvas, x, markers);
 
         for (var i = 0; i < series.Length; i++)
         {
@@ -55,6 +60,25 @@ internal static class SvgLineChartRenderer
 
         SvgFrame.Legend(canvas, layout, [.. series.Select(s => s.Axis == SvgAxisSide.Right ? s.Name + " (right axis)" : s.Name)], boxes: false);
         return canvas.Finish();
+    }
+
+    /// <summary>Each marker: a dashed vertical line across the plot, its label running down beside it from the top.</summary>
+    private static void Markers(SvgCanvas canvas, SvgScale x, SvgMarker[] markers)
+    {
+        if (markers.Length == 0)
+        {
+            return;
+        }
+
+        canvas.BeginGroup("markers");
+        foreach (var marker in markers)
+        {
+            var px = x.Map(marker.X);
+            canvas.Line(px, SvgLayout.Top, px, SvgLayout.Bottom, MarkerColor, 1.5, "4,3", [("class", "marker"), ("data-marker", marker.Label)], marker.Label);
+            canvas.Text(px + 4, SvgLayout.Top + 4, marker.Label, "start", 11, rotate: 90, cssClass: "marker-label");
+        }
+
+        canvas.EndGroup();
     }
 
     private static SvgScale YScale(IEnumerable<SvgPoint> points, SvgLayout layout)

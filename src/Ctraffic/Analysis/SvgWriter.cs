@@ -4,7 +4,8 @@ namespace Ctraffic.Analysis;
 /// Writes charts as standalone SVG documents (900×500, no scripts, no external resources) that a
 /// browser opens directly. Text is XML-escaped and numbers are culture-invariant. Each line series
 /// is a <c>&lt;polyline class="series" data-series="NAME"&gt;</c> and each bar a
-/// <c>&lt;rect class="bar" data-series="NAME" data-category="CATEGORY"&gt;</c>, so tools can find them.
+/// <c>&lt;rect class="bar" data-series="NAME" data-category="CATEGORY"&gt;</c> and each marker a
+/// <c>&lt;line class="marker" data-marker="LABEL"&gt;</c>, so tools can find them.
 /// </summary>
 public static class SvgWriter
 {

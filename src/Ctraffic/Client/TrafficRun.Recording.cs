@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ctraffic.Internal;
 using Ctraffic.Reports;
 
@@ -15,6 +16,7 @@ public sealed partial class TrafficRun
     private readonly long _outageTicks;
     private readonly long _ticksPerMicrosecond;
     private readonly LogHistogram _pacingLag = new();
+    private readonly long _timerTickTicks;
     private long _droppedLocal;
 
     /// <summary>The interval between two packets of one connection.</summary>
@@ -114,6 +116,28 @@ public sealed partial class TrafficRun
         {
             Interlocked.Increment(ref _droppedLocal);
         }
+    }
+
+    /// <summary>
+    /// Waits until a packet's turn; <see langword="false"/> once the run stops. A turn less than
+    /// a timer tick away is taken at once: the bucket has already reserved it, so the rate holds,
+    /// and high rates are not held to one packet per timer tick.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitForTurnAsync(Lane lane, long due, long now)
+    {
+        if (due - now < _timerTickTicks)
+        {
+            return !_stop.IsCancellationRequested;
+        }
+
+        if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        RecordWake(lane, due, _time.GetTimestamp());
+        return true;
     }
 
     /// <summary>How late the pacer woke the sender: a busy machine, not the network.</summary>

@@ -122,15 +122,9 @@ public sealed partial class TrafficRun
                     break;
                 }
 
-                var waited = due > now;
-                if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
+                if (!await WaitForTurnAsync(lane, due, now).ConfigureAwait(false))
                 {
                     break;
-                }
-
-                if (waited)
-                {
-                    RecordWake(lane, due, _time.GetTimestamp());
                 }
 
                 sequence++;

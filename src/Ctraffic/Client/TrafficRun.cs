@@ -59,6 +59,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         _slices = new SliceLog(_time.TimestampFrequency);
         _ticksPerMicrosecond = Math.Max(1, _time.TimestampFrequency / 1_000_000);
         _outageTicks = ToTicks(options.OutageThreshold);
+        _timerTickTicks = ToTicks(TimeSpan.FromMilliseconds(1));
 
         // Connects are spread evenly over one packet interval (at most a second), and the first
         // packets evenly over one packet interval, so that neither come in bursts. Then each

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using Ctraffic.Reports;
+
+namespace Ctraffic.Testing.Internal;
+
+/// <summary>The one paragraph a test's output gets when its traffic stops: the counts, the outages, the marks.</summary>
+/// <remarks>Shared as source by the test-framework glue projects.</remarks>
+internal static class TrafficSummary
+{
+    public static string Paragraph(TrafficReport report)
+    {
+        var text = new StringBuilder("ctraffic ").Append(report).Append(". ");
+        var outages = report.Outages;
+        if (outages.Count == 0)
+        {
+            text.Append("No outages.");
+        }
+        else
+        {
+            var longest = outages.MaxBy(o => o.Duration)!;
+            var connections = outages.Select(o => o.Connection).Distinct().Count();
+            text.Append(CultureInfo.InvariantCulture, $"{outages.Count} outages on {connections} connections, the longest {S(longest.Duration)} on connection {longest.Connection} from {S(longest.Start)}");
+            var open = outages.Count(o => !o.Recovered);
+            if (open > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", {open} not recovered");
+            }
+
+            if (report.RunOutages.Count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; nothing got through for {S(report.LongestRunOutage)} from {S(report.RunOutages.MaxBy(w => w.Duration).Start)}");
+            }
+
+            text.Append('.');
+        }
+
+        if (report.Marks.Count > 0)
+        {
+            text.Append(" Marks: ").AppendJoin(", ", report.Marks.Select(m => $"'{m.Name}' at {S(m.Time)}")).Append('.');
+        }
+
+        return text.ToString();
+    }
+
+    private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,133 @@
+using Ctraffic.Analysis;
+
+namespace Ctraffic.Reports;
+
+/// <summary>Graphs of a <see cref="TrafficReport"/> as standalone SVG documents (see <see cref="SvgWriter"/>).</summary>
+public static class ReportSvg
+{
+    /// <summary>The name of the series of echoes received, in KB/s (left axis).</summary>
+    public const string ReceivedSeries = "Received";
+
+    /// <summary>The name of the series of packets dropped per slice (right axis).</summary>
+    public const string DroppedSeries = "Dropped";
+
+    /// <summary>The name of the series of connections in an outage (right axis).</summary>
+    public const string OutageSeries = "Outages";
+
+    private static readonly TimeSpan SliceLength = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The timeline of <paramref name="report"/> (the whole run, or the window it covers) in 100 ms
+    /// slices: the echoes received as KB/s on the left axis; on the right axis the packets dropped in
+    /// the slice and the number of connections in an outage during it (<see cref="TrafficReport.Outages"/>);
+    /// each mark of the covered span as a labelled vertical line. Times are seconds from the start of the run.
+    /// </summary>
+    /// <param name="report">The report, e.g. from <c>ContinuousTraffic.StopAsync</c>.</param>
+    /// <returns>The SVG text.</returns>
+    public static string Timeline(TrafficReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var timeline = report.Timeline;
+        var inOutage = ConnectionsInOutage(report.Outages, timeline);
+        var kilobytes = report.Statistics.PacketSize / 1024.0;
+        var received = new List<SvgPoint>(timeline.Count);
+        var dropped = new List<SvgPoint>(timeline.Count);
+        var outages = new List<SvgPoint>(timeline.Count);
+        for (var i = 0; i < timeline.Count; i++)
+        {
+            // A slice cut short by the start or end of the window counts for the time it covers.
+            var slice = timeline[i];
+            var start = slice.Time < report.Period.Start ? report.Period.Start : slice.Time;
+            var end = slice.Time + SliceLength < report.Period.End ? slice.Time + SliceLength : report.Period.End;
+            var covered = end - start;
+            if (covered < SliceLength / 2)
+            {
+                continue;
+            }
+
+            var x = (start + (covered / 2)).TotalSeconds;
+            received.Add(new SvgPoint(x, slice.Received * kilobytes / covered.TotalSeconds));
+            dropped.Add(new SvgPoint(x, slice.Dropped));
+            outages.Add(new SvgPoint(x, inOutage[i]));
+        }
+
+        var chart = new SvgLineChart
+        {
+            Title = report.Name is null ? "ctraffic timeline" : $"ctraffic timeline: {report.Name}",
+            XLabel = "Time (s)",
+            XFrom = report.Period.Start.TotalSeconds,
+            YLabel = "Received (KB/s)",
+            Y2Label = "Dropped packets / connections in outage",
+            Series =
+            [
+                new SvgSeries(ReceivedSeries, received),
+                new SvgSeries(DroppedSeries, dropped) { Axis = SvgAxisSide.Right },
+                new SvgSeries(OutageSeries, outages) { Axis = SvgAxisSide.Right },
+            ],
+            Markers = [.. report.Marks.Where(m => report.Period.Contains(m.Time)).Select(m => new SvgMarker(m.Name, m.Time.TotalSeconds))],
+        };
+        return SvgWriter.Write(chart);
+    }
+
+    /// <summary>
+    /// For each slice of <paramref name="timeline"/>, the number of connections with an outage
+    /// overlapping it (a connection counts once however many of its outages do): each connection's
+    /// outages become merged ranges of slices, summed with a difference array.
+    /// </summary>
+    private static int[] ConnectionsInOutage(IReadOnlyList<Outage> outages, IReadOnlyList<TimelinePoint> timeline)
+    {
+        var count = timeline.Count;
+        var delta = new int[count + 1];
+        if (count == 0)
+        {
+            return delta;
+        }
+
+        var origin = timeline[0].Time.Ticks;
+        var length = SliceLength.Ticks;
+        foreach (var connection in outages.GroupBy(o => o.Connection))
+        {
+            int? from = null, to = null;
+            foreach (var o in connection.OrderBy(o => o.Start))
+            {
+                // Slice i overlaps [start, end) when start < its end and end > its start.
+                var first = (int)Math.Clamp(Math.Floor((double)(o.Start.Ticks - origin) / length), 0, count);
+                var last = (int)Math.Clamp(Math.Ceiling((double)(o.End.Ticks - origin) / length) - 1, -1, count - 1);
+                if (last < first)
+                {
+                    continue;
+                }
+
+                if (from is not null && first <= to + 1)
+                {
+                    to = Math.Max(to!.Value, last);
+                    continue;
+                }
+
+                Add(delta, from, to);
+                (from, to) = (first, last);
+            }
+
+            Add(delta, from, to);
+        }
+
+        var result = new int[count];
+        var running = 0;
+        for (var i = 0; i < count; i++)
+        {
+            running += delta[i];
+            result[i] = running;
+        }
+
+        return result;
+
+        static void Add(int[] delta, int? from, int? to)
+        {
+            if (from is { } f && to is { } t)
+            {
+                delta[f]++;
+                delta[t + 1]--;
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Ctraffic.Reports;
+using FluentAssertions;
+using Xunit.Sdk;
+
+namespace Ctraffic.Testing.Xunit.Tests;
+
+public class XunitTrafficTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IReadOnlyDictionary<string, TestAttachment> Attachments => TestContext.Current.Attachments!;
+
+    [Fact]
+    public async Task MonitorLinesAndTheSummaryGoToTheTestOutput()
+    {
+        var lines = 0;
+        await using var traffic = await XunitTraffic.StartAsync(o => { o.Connections = 2; o.Log = _ => Interlocked.Increment(ref lines); });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+        (await Eventually.TrueAsync(() => Volatile.Read(ref lines) >= 1, TimeSpan.FromSeconds(5))).Should().BeTrue("a monitor line comes every second");
+
+        var report = await traffic.StopAsync(Ct);
+
+        var output = TestContext.Current.TestOutputHelper!.Output;
+        output.Should().MatchRegex(@"Conn act/fail/connecting: \d+/0/\d+, Packets send/rec/dropped: \d+/\d+/\d+", "the monitor line is written as well as given to the configured Log");
+        output.Should().Contain($"ctraffic {report}. ", "the summary follows the monitor lines");
+    }
+
+    [Fact]
+    public async Task StoppingAttachesTheStatisticsJsonAndTheTimelineSvg()
+    {
+        await using var traffic = await XunitTraffic.StartAsync(o => o.Connections = 3);
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+        traffic.Mark("steady");
+
+        var report = await traffic.StopAsync(Ct);
+
+        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment);
+        var (json, jsonType) = Attachments[XunitTraffic.JsonAttachment].AsByteArray();
+        jsonType.Should().Be("application/json");
+        using (var doc = JsonDocument.Parse(json))
+        {
+            doc.RootElement.GetProperty("Sent").GetInt64().Should().Be(report.Sent);
+            doc.RootElement.GetProperty("ConnStats").GetArrayLength().Should().Be(3);
+            doc.RootElement.GetProperty("Marks")[0].GetProperty("Name").GetString().Should().Be("steady");
+        }
+
+        var (svg, svgType) = Attachments[XunitTraffic.TimelineAttachment].AsByteArray();
+        svgType.Should().Be("image/svg+xml");
+        var root = XDocument.Parse(Encoding.UTF8.GetString(svg)).Root!;
+        root.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string?)e.Attribute("data-series"))
+            .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries);
+        root.Descendants().Where(e => (string?)e.Attribute("class") == "marker").Select(e => (string?)e.Attribute("data-marker")).Should().Equal("steady");
+    }
+
+    [Fact]
+    public async Task DisposingWithoutStoppingStillAttachesTheReportOnce()
+    {
+        var stopped = 0;
+        await using (var traffic = await XunitTraffic.StartAsync(o => { o.Connections = 1; o.Stopped = _ => stopped++; }))
+        {
+            await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+        }
+
+        stopped.Should().Be(1, "a Stopped set by the test is called as well");
+        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment);
+    }
+
+    [Fact]
+    public async Task TwoTrafficsInOneTestGetNumberedAttachments()
+    {
+        await using var first = await XunitTraffic.StartAsync(o => o.Connections = 1);
+        await using var second = await XunitTraffic.StartAsync(o => o.Connections = 1);
+
+        await first.StopAsync(Ct);
+        await second.StopAsync(Ct);
+
+        Attachments.Keys.Should().BeEquivalentTo("ctraffic.json", "ctraffic-timeline.svg", "ctraffic-2.json", "ctraffic-timeline-2.svg");
+    }
+
+    [Fact]
+    public async Task AServerKillShowsInTheSummaryWithItsOutagesAndMarks()
+    {
+        await using var traffic = await XunitTraffic.StartAsync(o => o.Connections = 4);
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+        using (traffic.Disruption("kill"))
+        {
+            traffic.KillServer();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(0.5), Ct); // the disruption: the server is down for 0.5 s
+        traffic.StartServer();
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
+        var report = await traffic.StopAsync(Ct);
+
+        report.Outages.Should().NotBeEmpty();
+        TestContext.Current.TestOutputHelper!.Output.Should().MatchRegex(
+            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill' at \d+\.\d+ s\.");
+    }
+
+    [Fact]
+    public void StartingOutsideATestIsRefusedPointingToTheFixture()
+    {
+        // A thread started without the test's execution context has no current test.
+        Exception? error = null;
+        var thread = new Thread(() => error = Record.Exception(() => { _ = XunitTraffic.StartAsync(); }));
+        using (ExecutionContext.SuppressFlow())
+        {
+            thread.Start();
+        }
+
+        thread.Join(TimeSpan.FromSeconds(5)).Should().BeTrue();
+
+        error.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain("CtrafficFixture");
+    }
+}
