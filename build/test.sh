@@ -16,7 +16,7 @@ if [ "${CTRAFFIC_SKIP_IMAGE:-0}" != 1 ] && docker info >/dev/null 2>&1; then
     bash build/image.sh ctraffic:local || echo "build/image.sh failed: container tests will skip" >&2
 fi
 dotnet test --solution Ctraffic.sln -c Release --report-trx --results-directory "$results" \
-    --max-parallel-test-modules 2 "$@"
+    --max-parallel-test-modules 1 "$@"
 rc=$?
 
 passed=0 failed=0 skipped=0

@@ -29,9 +29,10 @@ public class SteadyTrafficTests
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // the length of the measurement
         var report = await traffic.StopAsync(ct);
 
-        // Then: no connection was lost, no packet dropped by a late echo, every packet echoed ...
+        // Then: no connection was lost, no packet dropped for a late echo (drops a busy machine
+        // causes itself, when the sender wakes late, are not the network's), every packet echoed ...
         report.Should().HaveLostNoConnections()
-            .And.HaveDroppedNoPackets()
+            .And.HaveDroppedNoPacketsForLateEchoes()
             .And.HaveLostNoPackets();
 
         // ... and 99% of the round trips took at most 200 ms. On a quiet machine they take well

@@ -40,14 +40,20 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
     /// <summary>No packet was dropped by the sender (the original's <c>Dropped</c>).</summary>
     public AndConstraint<TrafficReportAssertions> HaveDroppedNoPackets(string because = "", params object[] becauseArgs)
     {
-        Fail(Subject.Dropped == 0, "no dropped packets", because, becauseArgs, () =>
-        {
-            var stats = Subject.Statistics;
-            var local = Subject.Name is null && stats.DroppedLocal > 0
-                ? $"; {stats.DroppedLocal} of them because the sender itself woke late (the machine was busy: pacing lag p99 {Ms(stats.PacingLagP99)}, max {Ms(stats.PacingLagMax)})"
-                : "";
-            return $"{Subject.Dropped} of {Subject.Sent + Subject.Dropped} packets were dropped because the sender fell behind its pace{local}{Where(Subject)}";
-        });
+        Fail(Subject.Dropped == 0, "no dropped packets", because, becauseArgs,
+            () => $"{Subject.Dropped} of {Subject.Sent + Subject.Dropped} packets were dropped because the sender fell behind its pace{LocalLag(Subject)}{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>
+    /// No packet was dropped for a late echo. Drops the busy machine caused itself (the sender
+    /// woke late: <see cref="TrafficReport.DroppedLocal"/>) are not the network's and pass.
+    /// </summary>
+    public AndConstraint<TrafficReportAssertions> HaveDroppedNoPacketsForLateEchoes(string because = "", params object[] becauseArgs)
+    {
+        var late = Subject.Dropped - Subject.DroppedLocal;
+        Fail(late == 0, "no packets dropped for late echoes", because, becauseArgs,
+            () => $"{late} of {Subject.Sent + Subject.Dropped} packets were dropped because echoes came late{LocalLag(Subject)}{Where(Subject)}");
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
@@ -104,6 +110,17 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         // Group by the reason ("connection reset by peer"), not the text with its addresses.
         var error = lost.GroupBy(c => Reason(c.Error!)).OrderByDescending(g => g.Count()).First();
         return $"{lost.Count} of {report.Connections} failed {when}, {where}; {(error.Count() == lost.Count ? "all" : "mostly")} with \"{error.Key}\"{Where(report)}";
+    }
+
+    private static string LocalLag(TrafficReport report)
+    {
+        if (report.DroppedLocal == 0)
+        {
+            return "";
+        }
+
+        var stats = report.Statistics;
+        return $"; {report.DroppedLocal} dropped because the sender itself woke late (the machine was busy: pacing lag p99 {Ms(stats.PacingLagP99)}, max {Ms(stats.PacingLagMax)})";
     }
 
     private static string Reason(string error)

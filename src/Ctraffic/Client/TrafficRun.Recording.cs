@@ -111,9 +111,11 @@ public sealed partial class TrafficRun
     /// <summary>A drop; it is the machine's own when the sender woke a packet interval or more late.</summary>
     private void RecordDropped(Lane lane, long now)
     {
-        Interlocked.Increment(ref _slices.At(now - _startTs).Dropped);
+        var slice = _slices.At(now - _startTs);
+        Interlocked.Increment(ref slice.Dropped);
         if (lane.LastWakeLag >= _intervalTicks)
         {
+            Interlocked.Increment(ref slice.DroppedLocal);
             Interlocked.Increment(ref _droppedLocal);
         }
     }
@@ -152,7 +154,7 @@ public sealed partial class TrafficRun
     {
         var slice = _slices.At(now - _startTs);
         Interlocked.Increment(ref slice.Received);
-        slice.GetOrCreateRtt().Record((now - sentAt) / _ticksPerMicrosecond);
+        _slices.RttAt(now - _startTs).Record((now - sentAt) / _ticksPerMicrosecond);
         var t = now - _startTs;
         lock (lane.History)
         {

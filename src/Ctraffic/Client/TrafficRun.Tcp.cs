@@ -119,7 +119,8 @@ public sealed partial class TrafficRun
         {
             // The first connection of a lane sends its first packet at the lane's place in the
             // spread; a re-connect sends at once. The bucket holds that first packet.
-            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? _startTs + lane.FirstPacketOffset : 0);
+            var place = _startTs + lane.FirstPacketOffset;
+            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? place : 0);
             if (first >= _deadlineTs)
             {
                 first = _deadlineTs;
@@ -130,7 +131,13 @@ public sealed partial class TrafficRun
                 return false;
             }
 
-            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, _time.GetTimestamp(), _time.TimestampFrequency, initialTokens: size);
+            // A first connection that is late for its place (a slow connect, a SYN retry) gets the
+            // part of an interval it is late as tokens, so its next packet is back at its place in
+            // the spread: lanes that connected late together do not send together for the run.
+            var start = _time.GetTimestamp();
+            var late = lane.Connections == 1 && _intervalTicks > 0 ? Math.Max(0, start - place) % _intervalTicks : 0;
+            var credit = late * _bytesPerSecondPerConnection / _time.TimestampFrequency;
+            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, start, _time.TimestampFrequency, initialTokens: size + credit);
             while (true)
             {
                 var now = _time.GetTimestamp();

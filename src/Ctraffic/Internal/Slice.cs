@@ -6,6 +6,7 @@ internal sealed class Slice
     public long Sent;
     public long Received;
     public long Dropped;
+    public long DroppedLocal;
     private LogHistogram? _rtt;
 
     public LogHistogram? Rtt => Volatile.Read(ref _rtt);

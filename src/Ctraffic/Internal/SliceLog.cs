@@ -37,6 +37,20 @@ internal sealed class SliceLog
         return Create(index);
     }
 
+    /// <summary>
+    /// The round-trip histogram of the second holding <paramref name="sinceStart"/>: round trips
+    /// are kept per second (in the second's first slice), since a histogram per 100 ms would cost
+    /// tens of MB an hour.
+    /// </summary>
+    public LogHistogram RttAt(long sinceStart)
+    {
+        var second = _sliceTicks * SlicesPerRtt;
+        return At(sinceStart - (sinceStart % second)).GetOrCreateRtt();
+    }
+
+    /// <summary>Slices per round-trip histogram (one a second).</summary>
+    public const int SlicesPerRtt = 10;
+
     /// <summary>The slice with this index, or <see langword="null"/> if nothing happened in it.</summary>
     public Slice? Get(int index)
     {

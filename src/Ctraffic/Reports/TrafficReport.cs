@@ -29,12 +29,13 @@ public sealed class TrafficReport
             Sent = stats.Sent;
             Received = stats.Received;
             Dropped = stats.Dropped;
+            DroppedLocal = stats.DroppedLocal;
             FailedConnects = stats.FailedConnects;
             Retransmits = stats.Retransmits;
         }
         else
         {
-            (Sent, Received, Dropped) = SumSlices(window);
+            (Sent, Received, Dropped, DroppedLocal) = SumSlices(window);
             FailedConnects = stats.ConnStats.Where(c => window.Contains(c.Started)).Sum(c => c.FailedConnects);
             Retransmits = stats.ConnStats.Where(c => window.Contains(c.Ended)).Sum(c => c.Retransmits);
         }
@@ -73,6 +74,12 @@ public sealed class TrafficReport
     /// <summary>Packets not sent because the sender fell behind its pace.</summary>
     public long Dropped { get; }
 
+    /// <summary>
+    /// Of <see cref="Dropped"/>, packets dropped because the sender itself woke a packet interval or
+    /// more late: the machine running the traffic was too busy, not the network too slow.
+    /// </summary>
+    public long DroppedLocal { get; }
+
     /// <summary>Connections that ended with an error (lost connections).</summary>
     public long FailedConnections { get; }
 
@@ -88,7 +95,7 @@ public sealed class TrafficReport
     /// <summary>Packets written on lost connections and never echoed.</summary>
     public long LostInFlight => LostConnections.Sum(c => c.LostInFlight);
 
-    /// <summary>Round-trip times of the echoes in the window.</summary>
+    /// <summary>Round-trip times of the echoes in the window (kept per second: a window takes every second it overlaps).</summary>
     public RttStatistics Rtt => _rtt ??= MergeRtt();
 
     /// <summary>Outages of single connections that overlap the window, by start time.</summary>
@@ -187,17 +194,18 @@ public sealed class TrafficReport
                    : $"no mark named '{name}'; the marks are {string.Join(", ", _data.Marks.Select(m => $"'{m.Name}'"))}",
                nameof(name));
 
-    private (long Sent, long Received, long Dropped) SumSlices(TimeWindow window)
+    private (long Sent, long Received, long Dropped, long DroppedLocal) SumSlices(TimeWindow window)
     {
-        long sent = 0, received = 0, dropped = 0;
+        long sent = 0, received = 0, dropped = 0, local = 0;
         foreach (var slice in SlicesIn(window))
         {
             sent += Interlocked.Read(ref slice.Sent);
             received += Interlocked.Read(ref slice.Received);
             dropped += Interlocked.Read(ref slice.Dropped);
+            local += Interlocked.Read(ref slice.DroppedLocal);
         }
 
-        return (sent, received, dropped);
+        return (sent, received, dropped, local);
     }
 
     private IEnumerable<Slice> SlicesIn(TimeWindow window)
@@ -216,8 +224,11 @@ public sealed class TrafficReport
 
     private RttStatistics MergeRtt()
     {
+        // Round trips are kept per second: take every second that overlaps the window.
+        var second = _data.ToTime(_data.Slices.SliceTicks) * SliceLog.SlicesPerRtt;
+        var from = TimeSpan.FromTicks(Period.Start.Ticks - (Period.Start.Ticks % second.Ticks));
         var merged = new LogHistogram();
-        foreach (var slice in SlicesIn(Period))
+        foreach (var slice in SlicesIn(new TimeWindow(from, Period.End)))
         {
             if (slice.Rtt is { } h)
             {
