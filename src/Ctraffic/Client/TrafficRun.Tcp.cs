@@ -10,8 +10,14 @@ public sealed partial class TrafficRun
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Makes the lane's socket — a TCP connection, or a UDP socket connected to the server — bound
+    /// to a source address if there is a provider; retries with back-off. <see langword="null"/>
+    /// when the run stops, the 2-second rule applies, or the source addresses ran out.
+    /// </summary>
     private async Task<Socket?> ConnectAsync(ConnectionState conn, Lane lane)
     {
+        var udp = _options.Protocol == TrafficProtocol.Udp;
         var backoff = FirstBackoff;
         while (true)
         {
@@ -37,15 +43,27 @@ public sealed partial class TrafficRun
             {
                 var remote = await ResolveAsync().ConfigureAwait(false);
                 remoteText = HostPort.Format(remote);
-                socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket = udp
+                    ? new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+                    : new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 if (local is not null)
                 {
                     socket.Bind(local);
                 }
 
-                using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
-                await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                if (udp)
+                {
+                    // Connect only sets the peer: replies from anywhere else are filtered by the
+                    // kernel, and ICMP errors are reported on this socket.
+                    socket.Connect(remote);
+                }
+                else
+                {
+                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+                    await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                }
+
                 conn.ConnectedTicks = SinceStart();
                 conn.Local = HostPort.Format(socket.LocalEndPoint);
                 conn.Remote = HostPort.Format(socket.RemoteEndPoint);
@@ -69,7 +87,9 @@ public sealed partial class TrafficRun
 
                 conn.FailedConnects++;
                 conn.Error = null;
-                LastError = $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
+                LastError = udp
+                    ? $"dial udp {remoteText}: " + GoErrors.Reason(ex)
+                    : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
                 Interlocked.Increment(ref _failedConnects);
             }
 

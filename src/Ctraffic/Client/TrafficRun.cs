@@ -270,7 +270,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
 
             lane.Current = conn;
             var udp = _options.Protocol == TrafficProtocol.Udp;
-            var socket = await (udp ? OpenUdpAsync(conn, lane) : ConnectAsync(conn, lane)).ConfigureAwait(false);
+            var socket = await ConnectAsync(conn, lane).ConfigureAwait(false);
             if (socket is null)
             {
                 var now = _time.GetTimestamp();
