@@ -51,7 +51,6 @@ public sealed class CtrafficContainer : IAsyncDisposable
             .WithImagePullPolicy(_ => false)
             .WithHostname(options.HostName)
             .WithPortBinding(hostPort, ServerPort)
-            .WithCleanUp(true)
             .Build();
         var result = new CtrafficContainer(options, container, hostPort);
         try
