@@ -106,7 +106,55 @@ public sealed partial class TrafficRun
         }
     }
 
-    private void RecordSent(long now) => Interlocked.Increment(ref _slices.At(now - _startTs).Sent);
+    /// <summary>
+    /// Waits for the first packet of a connection and returns its token bucket, holding that
+    /// packet; <see langword="null"/> once the run stops. The first connection of a lane sends at
+    /// the lane's place in the spread; a re-connect sends at once. A first connection that is late
+    /// for its place (a slow connect, a SYN retry) gets the part of an interval it is late as
+    /// tokens, so its next packet is back at its place: lanes that connected late together do
+    /// not send together for the run.
+    /// </summary>
+    private async ValueTask<TokenBucket?> StartPacingAsync(Lane lane)
+    {
+        var place = _startTs + lane.FirstPacketOffset;
+        var first = Math.Min(Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? place : 0), _deadlineTs);
+        if (!await _pacer.DelayUntilAsync(lane.Waiter, first).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var start = _time.GetTimestamp();
+        var late = lane.Connections == 1 && _intervalTicks > 0 ? Math.Max(0, start - place) % _intervalTicks : 0;
+        var credit = late * _bytesPerSecondPerConnection / _time.TimestampFrequency;
+        return new TokenBucket(_bytesPerSecondPerConnection, _packetSize * 10.0, start, _time.TimestampFrequency, initialTokens: _packetSize + credit);
+    }
+
+    /// <summary>A packet written at <paramref name="sentAt"/>; then the original's drop rule: every whole packet's worth of tokens already in the bucket is dropped.</summary>
+    private void CountSent(ConnectionState conn, Lane lane, long sentAt, ref TokenBucket bucket)
+    {
+        conn.CountSent();
+        Volatile.Write(ref lane.Sent, lane.Sent + 1);
+        Interlocked.Increment(ref _slices.At(sentAt - _startTs).Sent);
+        var now = _time.GetTimestamp();
+        while (bucket.TryTake(now, _packetSize))
+        {
+            conn.CountDropped();
+            Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+            RecordDropped(lane, now);
+        }
+    }
+
+    /// <summary>The echo of the packet written at <paramref name="sentAt"/>; the first one names the server host.</summary>
+    private void CountEcho(ConnectionState conn, Lane lane, long sentAt, byte[] packet)
+    {
+        conn.CountReceived();
+        Volatile.Write(ref lane.Received, lane.Received + 1);
+        RecordEcho(lane, sentAt, _time.GetTimestamp());
+        if (conn.Host.Length == 0)
+        {
+            conn.Host = HostName(packet);
+        }
+    }
 
     /// <summary>A drop; it is the machine's own when the sender woke a packet interval or more late.</summary>
     private void RecordDropped(Lane lane, long now)

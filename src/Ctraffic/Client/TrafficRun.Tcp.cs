@@ -137,27 +137,12 @@ public sealed partial class TrafficRun
         var lasted = false;
         try
         {
-            // The first connection of a lane sends its first packet at the lane's place in the
-            // spread; a re-connect sends at once. The bucket holds that first packet.
-            var place = _startTs + lane.FirstPacketOffset;
-            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? place : 0);
-            if (first >= _deadlineTs)
-            {
-                first = _deadlineTs;
-            }
-
-            if (!await _pacer.DelayUntilAsync(lane.Waiter, first).ConfigureAwait(false))
+            if (await StartPacingAsync(lane).ConfigureAwait(false) is not { } started)
             {
                 return false;
             }
 
-            // A first connection that is late for its place (a slow connect, a SYN retry) gets the
-            // part of an interval it is late as tokens, so its next packet is back at its place in
-            // the spread: lanes that connected late together do not send together for the run.
-            var start = _time.GetTimestamp();
-            var late = lane.Connections == 1 && _intervalTicks > 0 ? Math.Max(0, start - place) % _intervalTicks : 0;
-            var credit = late * _bytesPerSecondPerConnection / _time.TimestampFrequency;
-            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, start, _time.TimestampFrequency, initialTokens: size + credit);
+            var bucket = started;
             while (true)
             {
                 var now = _time.GetTimestamp();
@@ -183,16 +168,7 @@ public sealed partial class TrafficRun
                 var sentAt = _time.GetTimestamp();
                 Volatile.Write(ref lane.IoDeadline, sentAt + _readTimeoutTicks);
                 await socket.SendAsync(buffer, SocketFlags.None, io.Token).ConfigureAwait(false);
-                conn.CountSent();
-                Volatile.Write(ref lane.Sent, lane.Sent + 1);
-                RecordSent(sentAt);
-                now = _time.GetTimestamp();
-                while (bucket.TryTake(now, size))
-                {
-                    conn.CountDropped();
-                    Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
-                    RecordDropped(lane, now);
-                }
+                CountSent(conn, lane, sentAt, ref bucket);
 
                 op = "read";
                 var got = 0;
@@ -214,13 +190,7 @@ public sealed partial class TrafficRun
                     break;
                 }
 
-                conn.CountReceived();
-                Volatile.Write(ref lane.Received, lane.Received + 1);
-                RecordEcho(lane, sentAt, _time.GetTimestamp());
-                if (conn.Host.Length == 0)
-                {
-                    conn.Host = HostName(buffer);
-                }
+                CountEcho(conn, lane, sentAt, buffer);
             }
         }
         catch (OperationCanceledException) when (lane.TimedOut)

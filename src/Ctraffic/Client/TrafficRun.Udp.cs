@@ -28,14 +28,12 @@ public sealed partial class TrafficRun
         ulong sequence = 0;
         try
         {
-            // Pacing as in PumpAsync: first packet at the lane's place in the spread, then the bucket.
-            var first = Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? _startTs + lane.FirstPacketOffset : 0);
-            if (!await _pacer.DelayUntilAsync(lane.Waiter, Math.Min(first, _deadlineTs)).ConfigureAwait(false))
+            if (await StartPacingAsync(lane).ConfigureAwait(false) is not { } started)
             {
                 return false;
             }
 
-            var bucket = new TokenBucket(_bytesPerSecondPerConnection, size * 10.0, _time.GetTimestamp(), _time.TimestampFrequency, initialTokens: size);
+            var bucket = started;
             while (true)
             {
                 var now = _time.GetTimestamp();
@@ -64,16 +62,7 @@ public sealed partial class TrafficRun
                 var deadline = sentAt + _readTimeoutTicks;
                 Volatile.Write(ref lane.IoDeadline, deadline);
                 await SendDatagramAsync(socket, buffer).ConfigureAwait(false);
-                conn.CountSent();
-                Volatile.Write(ref lane.Sent, lane.Sent + 1);
-                RecordSent(sentAt);
-                now = _time.GetTimestamp();
-                while (bucket.TryTake(now, size))
-                {
-                    conn.CountDropped();
-                    Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
-                    RecordDropped(lane, now);
-                }
+                CountSent(conn, lane, sentAt, ref bucket);
 
                 op = "read";
                 var answered = await AwaitReplyAsync(lane, socket, buffer, sequence, deadline).ConfigureAwait(false);
@@ -82,13 +71,7 @@ public sealed partial class TrafficRun
                     continue;
                 }
 
-                conn.CountReceived();
-                Volatile.Write(ref lane.Received, lane.Received + 1);
-                RecordEcho(lane, sentAt, _time.GetTimestamp());
-                if (conn.Host.Length == 0)
-                {
-                    conn.Host = HostName(buffer);
-                }
+                CountEcho(conn, lane, sentAt, buffer);
             }
         }
         catch (SocketException ex)
