@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FluentAssertions;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -62,6 +65,33 @@ internal sealed class CtrafficProcess : IAsyncDisposable
         }
 
         return new CtrafficProcess(Process.Start(info)!);
+    }
+
+    /// <summary>
+    /// Starts <c>ctraffic -server</c> on 127.0.0.1:<paramref name="port"/> and waits (bounded) until
+    /// it accepts a TCP connect (with <c>-udp</c> the UDP socket is bound before that).
+    /// </summary>
+    public static async Task<CtrafficProcess> StartServerAsync(int port, string host = "backend-x", params string[] extra)
+    {
+        var server = Start(["-server", "-address", $"127.0.0.1:{port}", "-hostname", host, .. extra]);
+        var up = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!up && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
+                up = true;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
+
+        up.Should().BeTrue($"the server should listen on port {port}; stderr: {server.Stderr}");
+        return server;
     }
 
     /// <summary>Runs to the end (bounded) and returns the exit code.</summary>

@@ -14,36 +14,13 @@ public partial class ProcessTests
     [GeneratedRegex(@"^Conn act/fail/connecting: \d+/\d+/\d+, Packets send/rec/dropped: \d+/\d+/\d+$")]
     private static partial Regex MonitorLine();
 
-    private static async Task<CtrafficProcess> StartServerAsync(int port, string host = "backend-x", params string[] extra)
-    {
-        var server = CtrafficProcess.Start(["-server", "-address", $"127.0.0.1:{port}", "-hostname", host, .. extra]);
-        var up = false;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!up && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
-                up = true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
-        }
-
-        up.Should().BeTrue($"the server should listen on port {port}; stderr: {server.Stderr}");
-        return server;
-    }
-
     private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
 
     [Fact]
     public async Task FiftyConnectionsForFiveSecondsLoseNothing()
     {
         var port = FreePort.Get();
-        await using var server = await StartServerAsync(port);
+        await using var server = await CtrafficProcess.StartServerAsync(port);
 
         var (code, stdout, stderr) = await CtrafficProcess.RunAsync(TimeSpan.FromSeconds(30),
             "-address", $"127.0.0.1:{port}", "-nconn", "50", "-rate", "100", "-timeout", "5s", "-monitor", "-stats", "all");
@@ -68,7 +45,7 @@ public partial class ProcessTests
     public async Task AServerKilledMidRunFailsEveryConnection()
     {
         var port = FreePort.Get();
-        var server = await StartServerAsync(port);
+        var server = await CtrafficProcess.StartServerAsync(port);
         await using var client = CtrafficProcess.Start("-address", $"127.0.0.1:{port}", "-nconn", "40", "-rate", "10", "-timeout", "12s", "-monitor");
         (await client.WaitForOutputAsync("Conn act/fail/connecting: 40/0/0", TimeSpan.FromSeconds(10))).Should().BeTrue(client.Stderr);
         (await client.WaitForOutputAsync("\n", TimeSpan.FromSeconds(10))).Should().BeTrue();
@@ -117,7 +94,7 @@ public partial class ProcessTests
     public async Task RunningOutOfSlotsPrintsStatisticsThenTooManyReconnects()
     {
         var port = FreePort.Get();
-        var server = await StartServerAsync(port);
+        var server = await CtrafficProcess.StartServerAsync(port);
         await using var client = CtrafficProcess.Start("-address", $"127.0.0.1:{port}", "-nconn", "3", "-rate", "30", "-retries", "1", "-timeout", "30s", "-monitor");
         (await client.WaitForOutputAsync("Conn act/fail/connecting: 3/0/0", TimeSpan.FromSeconds(10))).Should().BeTrue(client.Stderr);
 
@@ -144,7 +121,7 @@ public partial class ProcessTests
     public async Task TheServerUsesOneFileDescriptorPerConnection()
     {
         var port = FreePort.Get();
-        await using var server = await StartServerAsync(port);
+        await using var server = await CtrafficProcess.StartServerAsync(port);
         var fds = () => Directory.GetFiles($"/proc/{server.Id}/fd").Length;
         await Task.Delay(200, TestContext.Current.CancellationToken); // let the probe connection close
         var before = fds();
@@ -172,7 +149,7 @@ public partial class ProcessTests
     public async Task RunningOutOfFileDescriptorsMakesTheServerWaitNotCrash()
     {
         var port = FreePort.Get();
-        await using var server = await StartServerAsync(port, "tight");
+        await using var server = await CtrafficProcess.StartServerAsync(port, "tight");
         var setLimit = System.Diagnostics.Process.Start("prlimit", ["--pid", server.Id.ToString(), "--nofile=200:200"]);
         await setLimit.WaitForExitAsync(TestContext.Current.CancellationToken);
         setLimit.ExitCode.Should().Be(0);

@@ -38,35 +38,11 @@ public sealed class UdpAndSourceProcessTests : IDisposable
         return path;
     }
 
-    private static async Task<CtrafficProcess> StartUdpServerAsync(int port, string host)
-    {
-        var server = CtrafficProcess.Start("-server", "-udp", "-address", $"127.0.0.1:{port}", "-hostname", host);
-        var up = false;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!up && DateTime.UtcNow < deadline)
-        {
-            // The UDP socket is bound before the TCP listener accepts: a TCP connect says both are up.
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
-                up = true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
-        }
-
-        up.Should().BeTrue($"the server should listen on port {port}; stderr: {server.Stderr}");
-        return server;
-    }
-
     [Fact]
     public async Task AUdpClientAgainstAUdpServerGetsEveryDatagramEchoed()
     {
         var port = FreePort.Get();
-        await using var server = await StartUdpServerAsync(port, "udp-x");
+        await using var server = await CtrafficProcess.StartServerAsync(port, "udp-x", "-udp");
 
         var (code, stdout, stderr) = await CtrafficProcess.RunAsync(Limit,
             "-udp", "-address", $"127.0.0.1:{port}", "-nconn", "5", "-rate", "50", "-timeout", "3s", "-stats", "all");
