@@ -54,6 +54,7 @@ PARAMS = {
     "RATE_PPS": ("1,10,50", "1,10", "packets/s per connection of the rate growth table"),
     "ALLOC_SECONDS": (8, 4, "length of each allocation run"),
     "IDLE_SECONDS": (1.5, 1.0, "wait after the server starts before its idle memory is read"),
+    "PORT_RANGE": ("1024 65535", "1024 65535", "ephemeral port range set for the run when it is narrower and this process may (root), restored after; 'keep' = leave it"),
     "ONLY": ("", "", "comma-separated scenario groups to run: tp,scale,pace,fa,growth,rate,alloc (empty = all)"),
 }
 
@@ -676,6 +677,41 @@ def main():
             results["machine"]["mem_total_kb"] = int(f.readline().split()[1])
     except OSError:
         pass
+    lo, hi = port_range()
+    results["machine"]["ip_local_port_range_before"] = [lo, hi]
+    saved = widen_port_range(lo, hi)
+    try:
+        run_all(results, t_begin)
+    finally:
+        if saved:
+            set_port_range(*saved)
+            log(f"ephemeral port range restored to {saved[0]}-{saved[1]}")
+
+
+def set_port_range(lo, hi):
+    with open("/proc/sys/net/ipv4/ip_local_port_range", "w") as f:
+        f.write(f"{lo} {hi}\n")
+
+
+def widen_port_range(lo, hi):
+    """Sets BENCH_PORT_RANGE for the run if the range is narrower; returns the range to restore."""
+    wanted = str(param("PORT_RANGE")).split()
+    if lo is None or len(wanted) != 2:
+        return None
+    wlo, whi = int(wanted[0]), int(wanted[1])
+    if wlo >= lo and whi <= hi:
+        return None
+    try:
+        set_port_range(min(lo, wlo), max(hi, whi))
+    except OSError as e:
+        log(f"cannot widen the ephemeral port range ({e}); keeping {lo}-{hi}")
+        return None
+    log(f"ephemeral port range widened from {lo}-{hi} to {min(lo, wlo)}-{max(hi, whi)} for the run "
+        "(connect() prefers ports of one parity: 19 000 connections from one address need more than 14 116)")
+    return lo, hi
+
+
+def run_all(results, t_begin):
     lo, hi = port_range()
     results["machine"]["ip_local_port_range"] = [lo, hi]
     if lo is not None and want_scale_warning(lo, hi):

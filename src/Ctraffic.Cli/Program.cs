@@ -1,5 +1,15 @@
 using Ctraffic.Cli;
 
+// Socket completions run on the socket engine's own threads instead of hopping to the thread
+// pool: per echoed packet one thread wake-up less on each side, which doubles the throughput of a
+// few busy connections. Everything a completion runs here is non-blocking. Set before the first
+// socket is made (the runtime reads it once); a value in the environment wins.
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
+}
+
 try
 {
     return await CtrafficCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -210,8 +210,17 @@ public sealed partial class EchoServer : IAsyncDisposable
                     throw new SocketException((int)SocketError.TooManyOpenSockets);
                 }
 
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                var accept = _listener.AcceptAsync(_stopping.Token);
+                var pended = !accept.IsCompleted;
+                socket = await accept.ConfigureAwait(false);
                 backoff = FirstAcceptBackoff;
+                if (pended)
+                {
+                    // Resumed by the socket engine (on its own thread with inline completions):
+                    // move to the thread pool, so that a storm of connects accepted back to back
+                    // does not hold up the echoes the engine's thread delivers.
+                    await Task.Yield();
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Ctraffic.Internal;
 using Ctraffic.Reports;
 
@@ -132,6 +131,11 @@ public sealed partial class TrafficRun
     /// <summary>A packet written at <paramref name="sentAt"/>; then the original's drop rule: every whole packet's worth of tokens already in the bucket is dropped.</summary>
     private void CountSent(ConnectionState conn, Lane lane, long sentAt, ref TokenBucket bucket)
     {
+        if (lane.WaitedFor != 0)
+        {
+            RecordWake(lane, lane.WaitedFor, sentAt);
+        }
+
         conn.CountSent();
         Volatile.Write(ref lane.Sent, lane.Sent + 1);
         Interlocked.Increment(ref _slices.At(sentAt - _startTs).Sent);
@@ -171,23 +175,20 @@ public sealed partial class TrafficRun
     /// <summary>
     /// Waits until a packet's turn; <see langword="false"/> once the run stops. A turn less than
     /// a timer tick away is taken at once: the bucket has already reserved it, so the rate holds,
-    /// and high rates are not held to one packet per timer tick.
+    /// and high rates are not held to one packet per timer tick. Not an async method: thousands
+    /// of lanes wait at once, and a state machine box per wait would be an allocation per packet.
+    /// How late the sender woke is recorded by <see cref="CountSent"/>.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> WaitForTurnAsync(Lane lane, long due, long now)
+    private ValueTask<bool> WaitForTurnAsync(Lane lane, long due, long now)
     {
         if (due - now < _timerTickTicks)
         {
-            return !_stop.IsCancellationRequested;
+            lane.WaitedFor = 0;
+            return new ValueTask<bool>(!_stop.IsCancellationRequested);
         }
 
-        if (!await _pacer.DelayUntilAsync(lane.Waiter, due).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        RecordWake(lane, due, _time.GetTimestamp());
-        return true;
+        lane.WaitedFor = due;
+        return _pacer.DelayUntilAsync(lane.Waiter, due);
     }
 
     /// <summary>How late the pacer woke the sender: a busy machine, not the network.</summary>

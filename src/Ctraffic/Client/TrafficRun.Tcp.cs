@@ -11,6 +11,16 @@ public sealed partial class TrafficRun
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// TCP handshakes in flight at once. Thousands of lanes starting together would otherwise
+    /// send SYNs faster than a server accepts them: its queues overflow, and connects and first
+    /// echoes time out — failures the test made itself. Bounded, connects go at the pace the
+    /// server accepts them (well under its SYN and accept queues: 2 048 and 4 096 by default).
+    /// </summary>
+    private const int MaxPendingConnects = 512;
+
+    private readonly SemaphoreSlim _connectSlots = new(MaxPendingConnects);
+
+    /// <summary>
     /// Makes the lane's socket — a TCP connection, or a UDP socket connected to the server — bound
     /// to a source address if there is a provider; retries with back-off. <see langword="null"/>
     /// when the run stops, the 2-second rule applies, or the source addresses ran out.
@@ -59,9 +69,17 @@ public sealed partial class TrafficRun
                 }
                 else
                 {
-                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
-                    await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                    await _connectSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+                        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+                        await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _connectSlots.Release();
+                    }
                 }
 
                 conn.ConnectedTicks = SinceStart();

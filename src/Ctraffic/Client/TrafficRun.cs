@@ -210,6 +210,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _connectSlots.Dispose();
     }
 
     private TimeSpan FinalDuration { get; set; }
@@ -377,6 +378,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         public long Dropped;
         public long IoDeadline;
         public long LastWakeLag;
+        public long WaitedFor;
         public TimeSpan FailBackoff = FirstBackoff;
         public volatile bool TimedOut;
         public volatile ConnectionState? Current;

@@ -5,12 +5,22 @@ namespace Ctraffic.Internal;
 /// and a single <see cref="ITimer"/> from the run's <see cref="TimeProvider"/> is armed for the
 /// earliest. No timer or thread per connection, and fake time drives it in tests.
 /// </summary>
+/// <remarks>
+/// The waiters due at a timer tick are resumed in small batches, one thread-pool work item per
+/// batch that runs each waiter's continuation in turn, not one work item (and often one thread
+/// wake-up) per waiter: with thousands of connections, most ticks have many waiters due. Batches
+/// stay small so that a thread preempted by another process holds up only a few connections.
+/// </remarks>
 internal sealed class Pacer : IDisposable
 {
+    /// <summary>Waiters resumed by one work item.</summary>
+    internal const int BatchSize = 16;
+
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly PriorityQueue<PacerWaiter, long> _queue = new();
     private readonly Lock _gate = new();
+    private readonly Stack<Batch> _spare = new();
     private long _armedFor = long.MaxValue;
     private bool _stopped;
 
@@ -65,10 +75,7 @@ internal sealed class Pacer : IDisposable
         {
             _stopped = true;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            while (_queue.TryDequeue(out var w, out _))
-            {
-                w.Complete(false);
-            }
+            Dispatch(long.MaxValue, false);
         }
     }
 
@@ -96,17 +103,74 @@ internal sealed class Pacer : IDisposable
                 return;
             }
 
-            var now = _time.GetTimestamp();
-            while (_queue.TryPeek(out var w, out var due) && due <= now)
-            {
-                _queue.Dequeue();
-                w.Complete(true);
-            }
-
+            Dispatch(_time.GetTimestamp(), true);
             if (_queue.TryPeek(out _, out var next))
             {
                 Arm(next);
             }
+        }
+    }
+
+    /// <summary>Takes the waiters due by <paramref name="now"/> off the queue and resumes them in batches on the thread pool. Under the lock.</summary>
+    private void Dispatch(long now, bool result)
+    {
+        Batch? batch = null;
+        while (_queue.TryPeek(out var w, out var due) && due <= now)
+        {
+            _queue.Dequeue();
+            batch ??= _spare.TryPop(out var b) ? b : new Batch(this);
+            batch.Add(w, result);
+            if (batch.Count == BatchSize)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                batch = null;
+            }
+        }
+
+        if (batch is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+        }
+    }
+
+    private void Return(Batch batch)
+    {
+        lock (_gate)
+        {
+            if (_spare.Count < 1024)
+            {
+                _spare.Push(batch);
+            }
+        }
+    }
+
+    /// <summary>Waiters to resume on one thread-pool thread, each continuation run in turn.</summary>
+    private sealed class Batch(Pacer pacer) : IThreadPoolWorkItem
+    {
+        private readonly PacerWaiter[] _waiters = new PacerWaiter[BatchSize];
+        private readonly bool[] _results = new bool[BatchSize];
+
+        public int Count { get; private set; }
+
+        public void Add(PacerWaiter waiter, bool result)
+        {
+            _waiters[Count] = waiter;
+            _results[Count] = result;
+            Count++;
+        }
+
+        public void Execute()
+        {
+            var n = Count;
+            Count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var w = _waiters[i];
+                _waiters[i] = null!;
+                w.Complete(_results[i]);
+            }
+
+            pacer.Return(this);
         }
     }
 }

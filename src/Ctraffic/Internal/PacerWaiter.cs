@@ -4,11 +4,12 @@ namespace Ctraffic.Internal;
 
 /// <summary>
 /// A reusable wait of one connection on the <see cref="Pacer"/>: no allocation per wait.
-/// Only one wait per waiter may be outstanding.
+/// Only one wait per waiter may be outstanding. <see cref="Complete"/> runs the continuation on
+/// the calling thread: the pacer calls it from its own thread-pool work items, never under a lock.
 /// </summary>
 internal sealed class PacerWaiter : IValueTaskSource<bool>
 {
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
 
     internal void Prepare() => _core.Reset();
 
