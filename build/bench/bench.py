@@ -54,7 +54,7 @@ PARAMS = {
     "RATE_PPS": ("1,10,50", "1,10", "packets/s per connection of the rate growth table"),
     "ALLOC_SECONDS": (8, 4, "length of each allocation run"),
     "IDLE_SECONDS": (1.5, 1.0, "wait after the server starts before its idle memory is read"),
-    "PORT_RANGE": ("1024 65535", "1024 65535", "ephemeral port range set for the run when it is narrower and this process may (root), restored after; 'keep' = leave it"),
+    "PORT_RANGE": ("10000 65535", "10000 65535", "ephemeral port range set for the run when it is narrower and this process may (root), restored after; 'keep' = leave it"),
     "ONLY": ("", "", "comma-separated scenario groups to run: tp,scale,pace,fa,growth,rate,alloc (empty = all)"),
 }
 
@@ -707,7 +707,7 @@ def widen_port_range(lo, hi):
         log(f"cannot widen the ephemeral port range ({e}); keeping {lo}-{hi}")
         return None
     log(f"ephemeral port range widened from {lo}-{hi} to {min(lo, wlo)}-{max(hi, whi)} for the run "
-        "(connect() prefers ports of one parity: 19 000 connections from one address need more than 14 116)")
+        "(connect() prefers ports of one parity: 19 000 connections from one address need more than 14 116; ports below 10 000 stay free for servers)")
     return lo, hi
 
 
@@ -717,7 +717,7 @@ def run_all(results, t_begin):
     if lo is not None and want_scale_warning(lo, hi):
         log(f"the ephemeral port range {lo}-{hi} gives connect() {(hi - lo + 1) // 2} preferred ports for "
             f"{param('SCALE_CONNS')} connections: past that each connect() scans the whole half (milliseconds "
-            "each), and the scale run's connects crawl. sysctl -w net.ipv4.ip_local_port_range='1024 65535' avoids it.")
+            "each), and the scale run's connects crawl. sysctl -w net.ipv4.ip_local_port_range='10000 65535' avoids it.")
     runs = results["runs"]
     want = lambda group: not ONLY or group in ONLY  # noqa: E731
 

@@ -20,8 +20,10 @@ public sealed partial class EchoServer : IAsyncDisposable
     private readonly EchoServerOptions _options;
     private readonly Socket _listener;
     private readonly byte[] _hostName;
-    private readonly ConcurrentDictionary<long, (EchoConnection Connection, Task Task)> _connections = new();
-    private readonly ConcurrentDictionary<long, IPEndPoint> _remotes = new();
+    private readonly ConcurrentDictionary<long, EchoConnection> _connections = new();
+    private readonly Lock _drainGate = new();
+    private readonly Action<EchoConnection> _onClosed;
+    private TaskCompletionSource? _drained;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly DescriptorReserve _reserve = new(16);
@@ -33,6 +35,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     private EchoServer(EchoServerOptions options)
     {
         _options = options;
+        _onClosed = OnClosed;
         HostName = options.EffectiveHostName;
         _hostName = Encoding.UTF8.GetBytes(HostName);
         var address = HostPort.Parse(options.Address);
@@ -97,7 +100,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     /// The remote (client) endpoints of the connections open now, a snapshot: shows which source
     /// addresses the clients use.
     /// </summary>
-    public IReadOnlyList<IPEndPoint> RemoteEndPoints => [.. _remotes.Values];
+    public IReadOnlyList<IPEndPoint> RemoteEndPoints => [.. _connections.Values.Select(c => c.Remote).OfType<IPEndPoint>()];
 
     /// <summary>Connections accepted since the start.</summary>
     public long AcceptedConnections => Interlocked.Read(ref _accepted);
@@ -123,12 +126,13 @@ public sealed partial class EchoServer : IAsyncDisposable
     public async Task StopAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
         StopListening();
-        foreach (var (connection, _) in _connections.Values)
+        await _acceptLoop.ConfigureAwait(false);
+        foreach (var connection in _connections.Values)
         {
             connection.Stop();
         }
 
-        var all = Task.WhenAll(_connections.Values.Select(c => c.Task));
+        var all = WhenAllClosed();
         try
         {
             await all.WaitAsync(grace ?? TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
@@ -142,14 +146,13 @@ public sealed partial class EchoServer : IAsyncDisposable
         }
 
         await all.ConfigureAwait(false);
-        await _acceptLoop.ConfigureAwait(false);
     }
 
     /// <summary>Kills the server as a crash would: stops listening and resets (RST) every connection at once.</summary>
     public void Kill()
     {
         StopListening();
-        foreach (var (connection, _) in _connections.Values)
+        foreach (var connection in _connections.Values)
         {
             connection.Abort();
         }
@@ -159,8 +162,9 @@ public sealed partial class EchoServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Kill();
-        await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        Kill();
+        await WhenAllClosed().ConfigureAwait(false);
         if (_udpLoop is not null)
         {
             await _udpLoop.ConfigureAwait(false);
@@ -257,15 +261,9 @@ public sealed partial class EchoServer : IAsyncDisposable
 
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _accepted);
-            if (socket.RemoteEndPoint is IPEndPoint remote)
-            {
-                _remotes[id] = remote;
-            }
-
-            var connection = new EchoConnection(id, socket, _hostName);
-            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections[id] = (connection, tcs.Task);
-            _ = ServeAsync(connection, tcs);
+            var connection = new EchoConnection(id, socket, _hostName, _onClosed);
+            _connections[id] = connection;
+            connection.Start();
             if (_stopping.IsCancellationRequested)
             {
                 connection.Abort();
@@ -273,17 +271,31 @@ public sealed partial class EchoServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(EchoConnection connection, TaskCompletionSource done)
+    /// <summary>A connection's socket is closed: it is no longer counted, and the last one ends a drain.</summary>
+    private void OnClosed(EchoConnection connection)
     {
-        try
+        _connections.TryRemove(connection.Id, out _);
+        lock (_drainGate)
         {
-            await connection.RunAsync().ConfigureAwait(false);
+            if (_drained is not null && _connections.IsEmpty)
+            {
+                _drained.TrySetResult();
+            }
         }
-        finally
+    }
+
+    /// <summary>Completes once no connection is open; call after the accept loop has ended.</summary>
+    private Task WhenAllClosed()
+    {
+        lock (_drainGate)
         {
-            _connections.TryRemove(connection.Id, out _);
-            _remotes.TryRemove(connection.Id, out _);
-            done.TrySetResult();
+            if (_connections.IsEmpty)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
         }
     }
 }

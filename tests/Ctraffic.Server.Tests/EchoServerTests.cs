@@ -45,6 +45,72 @@ public class EchoServerTests
     }
 
     [Fact]
+    public async Task AHandshakeThatArrivesInPiecesComesBackInOnePieceOnceAllSixtyFourBytesAreIn()
+    {
+        await using var server = StartServer();
+        using var client = await RawClient.ConnectAsync(server.LocalEndPoint);
+        var stream = Enumerable.Range(0, 100).Select(i => (byte)(i + 1)).ToArray();
+        await client.SendAsync(stream[..10]);
+        var early = client.ReceiveAsync(100);
+
+        // Bounded look for a premature reply; a slow server can only make this pass, never fail.
+        await Task.WhenAny(early, Task.Delay(200, TestContext.Current.CancellationToken));
+        early.IsCompleted.Should().BeFalse("nothing comes back before the 64 bytes of the handshake are in");
+        await client.SendAsync(stream[10..]);
+        var reply = await early;
+
+        Encoding.ASCII.GetString(reply, 0, 9).Should().Be("backend-1");
+        reply.Skip(9).Should().Equal(stream.Skip(9));
+    }
+
+    [Fact]
+    public async Task AShortHandshakeBeforeTheClientHalfClosesComesBackStamped()
+    {
+        await using var server = StartServer();
+        using var client = await RawClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync([.. Enumerable.Repeat((byte)'x', 12)]);
+        client.Socket.Shutdown(SocketShutdown.Send);
+
+        var reply = await client.ReceiveAsync(100);
+
+        Encoding.ASCII.GetString(reply).Should().Be("backend-1xxx", "the host name over the start of the 12 bytes, then the end of the stream");
+    }
+
+    [Fact]
+    public async Task AClientThatDoesNotReadForAWhileGetsEveryByteBackInOrder()
+    {
+        await using var server = StartServer();
+        // A small receive buffer, set before the connect (the window scale is fixed then).
+        using var client = await RawClient.ConnectAsync(server.LocalEndPoint, receiveBufferSize: 16 * 1024);
+        await client.SendAsync(new byte[64]);
+        await client.ReceiveAsync(64);
+
+        // More than all socket buffers on the way hold: once the client's receive buffer is
+        // full, the server's sends must wait for room (and it stops reading meanwhile).
+        var data = Enumerable.Range(0, 32 << 20).Select(i => (byte)(i * 13 + (i >> 11))).ToArray();
+        var send = client.SendAsync(data);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && client.Socket.Available < 12 * 1024)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        var echo = new byte[data.Length];
+        var got = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (got < echo.Length)
+        {
+            var n = await client.Socket.ReceiveAsync(echo.AsMemory(got), SocketFlags.None, timeout.Token);
+            n.Should().BePositive("the stream must not end before all {0} bytes are back ({1} so far)", echo.Length, got);
+            got += n;
+        }
+
+        await send;
+        echo.AsSpan().SequenceEqual(data).Should().BeTrue("every byte comes back unchanged and in order");
+    }
+
+    [Fact]
     public async Task ByDefaultTheMachinesHostNameIsSent()
     {
         await using var server = StartServer(host: null);

@@ -10,9 +10,14 @@ internal sealed class RawClient : IDisposable
 
     public Socket Socket { get; }
 
-    public static async Task<RawClient> ConnectAsync(IPEndPoint endPoint)
+    public static async Task<RawClient> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         await socket.ConnectAsync(endPoint, TestContext.Current.CancellationToken);
         return new RawClient(socket);
     }

@@ -1,42 +1,59 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Ctraffic.Server.Internal;
 
 /// <summary>
-/// One TCP connection of the echo server: a receive loop fills a <see cref="Pipe"/>, a send loop
-/// drains it back to the client, overwriting the first 64 bytes' start with the host name. The
-/// receive loop waits with a zero-byte read before it takes a buffer, so an idle connection holds
-/// none; the send loop runs inline on the receive loop's flush (no thread hop per packet) and the
-/// blocks come from <see cref="BlockPool"/> (nothing allocated per packet). One file descriptor
-/// per connection: the socket.
+/// One TCP connection of the echo server: one loop waits with a zero-byte read (no buffer while
+/// idle), takes what arrived into a <see cref="Pipe"/> whose blocks come from <see cref="BlockPool"/>,
+/// and sends it back, the first 64 bytes with the host name over their start. Receives and sends
+/// are tried at once without blocking; only a send the kernel cannot take at once waits
+/// asynchronously. Nothing is allocated per packet, there is no thread hop, and
+/// a connection holds one state machine and one file descriptor (the socket).
 /// </summary>
 internal sealed class EchoConnection
 {
     private static readonly PipeOptions PipeOptions = new(
         pool: BlockPool.Instance,
-        pauseWriterThreshold: 256 * 1024,
-        resumeWriterThreshold: 128 * 1024,
+        pauseWriterThreshold: 0,
+        resumeWriterThreshold: 0,
         readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
-        minimumSegmentSize: 4096,
+        minimumSegmentSize: BlockPool.BlockSize,
         useSynchronizationContext: false);
 
     private readonly Socket _socket;
     private readonly ReadOnlyMemory<byte> _hostName;
     private readonly Pipe _pipe = new(PipeOptions);
+    private readonly Action<EchoConnection> _onClosed;
     private volatile bool _stopping;
+    private bool _handshakeSent;
     private int _aborted;
 
-    public EchoConnection(long id, Socket socket, ReadOnlyMemory<byte> hostName)
+    /// <summary>A connection on an accepted socket; <paramref name="onClosed"/> runs once its socket is closed.</summary>
+    public EchoConnection(long id, Socket socket, ReadOnlyMemory<byte> hostName, Action<EchoConnection> onClosed)
     {
         Id = id;
         _socket = socket;
         _hostName = hostName;
+        _onClosed = onClosed;
+        try
+        {
+            Remote = socket.RemoteEndPoint;
+            socket.Blocking = false;
+        }
+        catch (SocketException)
+        {
+            // Reset before we asked: the loop ends it at once.
+        }
     }
 
     public long Id { get; }
+
+    /// <summary>The client's endpoint.</summary>
+    public EndPoint? Remote { get; }
 
     /// <summary>
     /// Loads the code a connection needs (System.IO.Pipelines) while descriptors are plentiful:
@@ -50,19 +67,22 @@ internal sealed class EchoConnection
     }
 
     /// <summary>Serves the connection until the client closes it, or it is stopped or aborted.</summary>
-    public async Task RunAsync()
-    {
-        var receive = ReceiveAsync();
-        var send = SendAsync();
-        await Task.WhenAll(receive, send).ConfigureAwait(false);
-        _socket.Dispose();
-    }
+    public void Start() => _ = RunAsync();
 
-    /// <summary>Stops echoing and half-closes (FIN): the client sees the end of the stream.</summary>
+    /// <summary>
+    /// Stops echoing and half-closes (FIN) at once: the client sees the end of the stream. The
+    /// connection is closed when the client closes its side.
+    /// </summary>
     public void Stop()
     {
         _stopping = true;
-        _pipe.Reader.CancelPendingRead();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
     }
 
     /// <summary>Resets the connection (RST) at once.</summary>
@@ -83,32 +103,69 @@ internal sealed class EchoConnection
         }
 
         _socket.Dispose();
-        _pipe.Reader.CancelPendingRead();
-        _pipe.Writer.CancelPendingFlush();
     }
 
-    private async Task ReceiveAsync()
+    private async Task RunAsync()
     {
         var writer = _pipe.Writer;
+        var reader = _pipe.Reader;
         try
         {
-            while (!_stopping)
+            var open = true;
+            while (open)
             {
                 // Wait for data without holding a buffer.
                 await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                var memory = writer.GetMemory(1);
-                var n = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
-                if (n == 0)
+                var n = _socket.Receive(writer.GetMemory(BlockPool.BlockSize).Span, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    continue;
+                }
+
+                if (error != SocketError.Success)
                 {
                     break;
                 }
 
-                writer.Advance(n);
-                var result = await writer.FlushAsync().ConfigureAwait(false);
-                if (result.IsCompleted || result.IsCanceled)
+                if (n > 0)
                 {
-                    break;
+                    writer.Advance(n);
+                    await writer.FlushAsync().ConfigureAwait(false);
                 }
+                else
+                {
+                    // The client half-closed: echo what is left (a short handshake), then close.
+                    open = false;
+                    await writer.CompleteAsync().ConfigureAwait(false);
+                }
+
+                if (!reader.TryRead(out var result))
+                {
+                    continue;
+                }
+
+                var buffer = result.Buffer;
+                if (_stopping)
+                {
+                    // Stopped: what still comes is read and dropped until the client closes.
+                    reader.AdvanceTo(buffer.End);
+                    continue;
+                }
+
+                if (!_handshakeSent && buffer.Length < Wire.HandshakeSize && open)
+                {
+                    // The handshake goes back in one piece, once its 64 bytes are in.
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                var rest = SendNow(buffer);
+                if (rest.Length > 0)
+                {
+                    await SendRestAsync(rest).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(buffer.End);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -117,70 +174,58 @@ internal sealed class EchoConnection
         finally
         {
             await writer.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task SendAsync()
-    {
-        var reader = _pipe.Reader;
-        try
-        {
-            if (await SendHandshakeAsync(reader).ConfigureAwait(false))
-            {
-                while (true)
-                {
-                    var result = await reader.ReadAsync().ConfigureAwait(false);
-                    if (result.IsCanceled || _stopping)
-                    {
-                        break;
-                    }
-
-                    var buffer = result.Buffer;
-                    foreach (var segment in buffer)
-                    {
-                        await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
-                    }
-
-                    reader.AdvanceTo(buffer.End);
-                    if (result.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
             await reader.CompleteAsync().ConfigureAwait(false);
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-            }
+            _socket.Dispose();
+            _onClosed(this);
         }
     }
 
-    /// <summary>Echoes the first 64 bytes with the host name over their start; false if the connection ended first.</summary>
-    private async Task<bool> SendHandshakeAsync(PipeReader reader)
+    /// <summary>Sends what the kernel takes at once (the handshake first); returns what is left.</summary>
+    private ReadOnlySequence<byte> SendNow(ReadOnlySequence<byte> buffer)
     {
-        var result = await reader.ReadAtLeastAsync(Wire.HandshakeSize).ConfigureAwait(false);
-        if (result.IsCanceled || _stopping)
+        if (!_handshakeSent)
         {
-            return false;
+            _handshakeSent = true;
+            var length = (int)Math.Min(buffer.Length, Wire.HandshakeSize);
+            Span<byte> first = stackalloc byte[Wire.HandshakeSize];
+            buffer.Slice(0, length).CopyTo(first);
+            _hostName.Span[..Math.Min(_hostName.Length, length)].CopyTo(first);
+            var sent = SendSome(first[..length]);
+            if (sent < length)
+            {
+                // The socket cannot take 64 bytes: send the stamped copy and the rest later.
+                var copy = new byte[length - sent + (buffer.Length - length)];
+                first[sent..length].CopyTo(copy);
+                buffer.Slice(length).CopyTo(copy.AsSpan(length - sent));
+                return new ReadOnlySequence<byte>(copy);
+            }
+
+            buffer = buffer.Slice(length);
         }
 
-        var buffer = result.Buffer;
-        var length = (int)Math.Min(buffer.Length, Wire.HandshakeSize);
-        var first = new byte[length];
-        buffer.Slice(0, length).CopyTo(first);
-        _hostName.Span[..Math.Min(_hostName.Length, length)].CopyTo(first);
-        await _socket.SendAsync(first, SocketFlags.None).ConfigureAwait(false);
-        reader.AdvanceTo(buffer.GetPosition(length));
-        return !(result.IsCompleted && buffer.Length <= length);
+        while (!buffer.IsEmpty)
+        {
+            var segment = buffer.First.Span;
+            var sent = SendSome(segment);
+            buffer = buffer.Slice(sent);
+            if (sent < segment.Length)
+            {
+                break;
+            }
+        }
+
+        return buffer;
+    }
+
+    /// <summary>A non-blocking send: the bytes the kernel took (0 when its buffer is full, or where there is no such send).</summary>
+    private int SendSome(ReadOnlySpan<byte> data) => NonBlockingSend.IsSupported ? NonBlockingSend.Send(_socket, data) : 0;
+
+    /// <summary>The rest of an echo, when the client does not read fast enough: waits for room.</summary>
+    private async Task SendRestAsync(ReadOnlySequence<byte> rest)
+    {
+        foreach (var segment in rest)
+        {
+            await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+        }
     }
 }
