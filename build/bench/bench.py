@@ -439,14 +439,22 @@ def read_alloc_types(path, top=12):
 
 # ---------------------------------------------------------------- packet spread on the wire
 
+# tcpdump's own start competes for the CPU with the processes it watches (on 2 cores it held
+# up the client's sends for a few milliseconds, then they came out together): the capture starts
+# this much earlier and its first packets are left out of the spread figures.
+CAPTURE_LEAD_S = 0.5
+
+
 def capture_spread(d, port, at_time, seconds):
-    """tcpdump of the client's data segments to the server, for `seconds`, from `at_time`."""
+    """tcpdump of the client's data segments to the server, for `seconds` from `at_time` (plus the lead before)."""
+    at_time -= CAPTURE_LEAD_S
+    seconds += CAPTURE_LEAD_S
     delay = at_time - time.time()
     if delay > 0:
         time.sleep(delay)
     path = os.path.join(d, "spread.pcap")
     try:
-        subprocess.run(["timeout", str(seconds), "tcpdump", "-i", "lo", "-nn", "-q", "-s", "64", "-B", "16384",
+        subprocess.run(["timeout", str(round(seconds, 1)), "tcpdump", "-i", "lo", "-nn", "-q", "-s", "64", "-B", "16384",
                         "-c", "2000000", "-w", path,
                         f"tcp dst port {port} and (tcp[tcpflags] & tcp-push != 0)"],
                        stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "tcpdump.err"), "w"), check=False)
@@ -475,6 +483,8 @@ def read_spread(d):
                 times.append(sec + frac / (1e9 if nano else 1e6))
     except OSError:
         return None
+    if times:
+        times = [t for t in times if t >= times[0] + CAPTURE_LEAD_S]
     if len(times) < 100:
         return None
     t0, t1 = times[0], times[-1]

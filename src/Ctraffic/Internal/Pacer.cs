@@ -10,6 +10,10 @@ namespace Ctraffic.Internal;
 /// batch that runs each waiter's continuation in turn, not one work item (and often one thread
 /// wake-up) per waiter: with thousands of connections, most ticks have many waiters due. Batches
 /// stay small so that a thread preempted by another process holds up only a few connections.
+/// On the system clock a dedicated thread keeps the time instead of a timer: a timer's callback
+/// runs on the thread pool after the timer thread wakes, and that hop made the ticks 2–4 ms apart
+/// on a busy machine, so packets left in bunches; the thread wakes every millisecond it has due
+/// waiters.
 /// </remarks>
 internal sealed class Pacer : IDisposable
 {
@@ -17,7 +21,9 @@ internal sealed class Pacer : IDisposable
     internal const int BatchSize = 16;
 
     private readonly TimeProvider _time;
-    private readonly ITimer _timer;
+    private readonly ITimer? _timer;
+    private readonly AutoResetEvent? _wake;
+    private readonly long _tickTicks;
     private readonly PriorityQueue<PacerWaiter, long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Stack<Batch> _spare = new();
@@ -27,7 +33,16 @@ internal sealed class Pacer : IDisposable
     public Pacer(TimeProvider time)
     {
         _time = time;
-        _timer = time.CreateTimer(static s => ((Pacer)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _tickTicks = time.TimestampFrequency / 1000;
+        if (ReferenceEquals(time, TimeProvider.System))
+        {
+            _wake = new AutoResetEvent(false);
+            new Thread(static s => ((Pacer)s!).Run()) { IsBackground = true, Name = "ctraffic pacer" }.Start(this);
+        }
+        else
+        {
+            _timer = time.CreateTimer(static s => ((Pacer)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Waiters queued now.</summary>
@@ -73,8 +88,14 @@ internal sealed class Pacer : IDisposable
     {
         lock (_gate)
         {
+            if (_stopped)
+            {
+                return;
+            }
+
             _stopped = true;
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _wake?.Set();
             Dispatch(long.MaxValue, false);
         }
     }
@@ -82,15 +103,21 @@ internal sealed class Pacer : IDisposable
     public void Dispose()
     {
         Stop();
-        _timer.Dispose();
+        _timer?.Dispose();
     }
 
     private void Arm(long due)
     {
         _armedFor = due;
+        if (_wake is not null)
+        {
+            _wake.Set();
+            return;
+        }
+
         var delay = _time.GetElapsedTime(_time.GetTimestamp(), due);
         var ms = Math.Max(0, Math.Ceiling(delay.TotalMilliseconds));
-        _timer.Change(TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan);
+        _timer!.Change(TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan);
     }
 
     private void Fire()
@@ -108,6 +135,41 @@ internal sealed class Pacer : IDisposable
             {
                 Arm(next);
             }
+        }
+    }
+
+    /// <summary>The pacer's thread (system clock): resumes the due waiters, sleeps until the next is due.</summary>
+    private void Run()
+    {
+        while (true)
+        {
+            int sleepMs;
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    _wake!.Dispose();
+                    return;
+                }
+
+                // Waiters due within half a tick go now: a tick is the finest the sleep below
+                // keeps, and their tokens are already reserved, so the rate holds.
+                var now = _time.GetTimestamp();
+                Dispatch(now + _tickTicks / 2, true);
+                if (_queue.TryPeek(out _, out var next))
+                {
+                    _armedFor = next;
+                    var ms = (next - now) / (double)_tickTicks;
+                    sleepMs = (int)Math.Clamp(Math.Ceiling(ms), 1, 1000);
+                }
+                else
+                {
+                    _armedFor = long.MaxValue;
+                    sleepMs = 1000;
+                }
+            }
+
+            _wake!.WaitOne(sleepMs);
         }
     }
 
