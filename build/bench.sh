@@ -11,6 +11,7 @@
 #   BENCH_BIN=PATH          an already published ctraffic to measure (default: publish src/ now,
 #                           Release, from a copy of the tree so that concurrent builds don't interfere)
 #   BENCH_AOT=1             publish NativeAOT instead (as the container image; no allocation figures then)
+#   BENCH_R2R=0             publish without ReadyToRun (the default publish is ReadyToRun, framework-dependent)
 #   BENCH_WORK=DIR          raw files of each run: client JSON, probe counters, pcap (default: a temp dir)
 #   BENCH_SERVER_BIN=PATH   measure this server instead, e.g. the design prototype: dotnet build
 #   BENCH_HOOK=0            don't load the counters probe (a .NET startup hook) into the processes
@@ -35,8 +36,13 @@ if [ -z "${BENCH_BIN:-}" ]; then
         # The NativeAOT build (as in the container image). No startup hooks there: no allocation figures.
         echo "[bench] publishing src/Ctraffic.Cli (Release, NativeAOT) from a copy of the tree into $work/bin" >&2
         publish=(-r linux-x64 -p:PublishAot=true -p:InvariantGlobalization=true)
+    elif [ "${BENCH_R2R:-1}" = "1" ]; then
+        # Precompiled (ReadyToRun), as a load run should be published: far less JIT in the first
+        # seconds, which are part of every figure; the hot methods are still re-compiled by the tiers.
+        echo "[bench] publishing src/Ctraffic.Cli (Release, ReadyToRun) from a copy of the tree into $work/bin" >&2
+        publish=(-r linux-x64 --self-contained false -p:PublishReadyToRun=true)
     else
-        echo "[bench] publishing src/Ctraffic.Cli (Release) from a copy of the tree into $work/bin" >&2
+        echo "[bench] publishing src/Ctraffic.Cli (Release, JIT only) from a copy of the tree into $work/bin" >&2
         publish=()
     fi
     (cd "$work/tree" && dotnet publish src/Ctraffic.Cli -c Release "${publish[@]}" -o "$work/bin" -nologo -v quiet >"$work/publish.log" 2>&1) \
