@@ -16,7 +16,8 @@ internal static partial class NonBlockingSend
     private const int EAgain = 11;
     private const int EIntr = 4;
 
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux();
+    /// <summary>Whether <c>send(2)</c> can be called here: Linux, with the C library reachable (a static build binds it directly).</summary>
+    public static bool IsSupported { get; } = Probe();
 
     /// <summary>Bytes the kernel took now (0 when the socket's buffer is full).</summary>
     /// <exception cref="SocketException">The connection failed.</exception>
@@ -59,6 +60,25 @@ internal static partial class NonBlockingSend
             {
                 handle.DangerousRelease();
             }
+        }
+    }
+
+    private static unsafe bool Probe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            // No descriptor: fails with EBADF, and shows that the function is there.
+            byte b = 0;
+            return SendRaw(-1, &b, 0, MsgDontWait | MsgNoSignal) == -1;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 
