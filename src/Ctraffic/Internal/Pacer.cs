@@ -1,9 +1,10 @@
 namespace Ctraffic.Internal;
 
 /// <summary>
-/// One pacing mechanism for all connections of a run: waiters sit in a queue ordered by due time
-/// and a single <see cref="ITimer"/> from the run's <see cref="TimeProvider"/> is armed for the
-/// earliest. No timer or thread per connection, and fake time drives it in tests.
+/// One pacing mechanism for all connections of a run: waiters sit in a queue ordered by due time,
+/// and one clock wakes for the earliest — a thread of its own on the system clock, or a single
+/// <see cref="ITimer"/> from any other <see cref="TimeProvider"/> (fake time drives it in tests).
+/// No timer or thread per connection.
 /// </summary>
 /// <remarks>
 /// The waiters due at a timer tick are resumed in small batches, one thread-pool work item per

@@ -80,4 +80,51 @@ public class PacerTests
         (await pending.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Should().BeFalse();
         (await pacer.DelayUntilAsync(new PacerWaiter(), At(time, 1000))).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task OnTheSystemClockItsOwnThreadResumesEveryWaiterNoEarlierThanHalfATickBeforeItsTime()
+    {
+        var time = TimeProvider.System;
+        using var pacer = new Pacer(time);
+        var start = time.GetTimestamp();
+        var halfTick = time.TimestampFrequency / 2000;
+        var waits = Enumerable.Range(0, 400)
+            .Select(i =>
+            {
+                var due = start + (long)((20 + i % 200 * 0.5) * time.TimestampFrequency / 1000);
+                var waiter = new PacerWaiter();
+                return (Due: due, Task: Resumed(pacer.DelayUntilAsync(waiter, due)));
+            })
+            .ToList();
+
+        var resumedAt = await Task.WhenAll(waits.Select(w => w.Task)).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < waits.Count; i++)
+        {
+            resumedAt[i].Should().BeGreaterThanOrEqualTo(waits[i].Due - halfTick, "waiter {0} may leave at most half a tick early", i);
+        }
+
+        pacer.Waiting.Should().Be(0);
+
+        async Task<long> Resumed(ValueTask<bool> wait)
+        {
+            (await wait).Should().BeTrue();
+            return time.GetTimestamp();
+        }
+    }
+
+    [Fact]
+    public async Task OnTheSystemClockAWaiterQueuedBeforeTheArmedOneWakesTheThreadEarly()
+    {
+        var time = TimeProvider.System;
+        using var pacer = new Pacer(time);
+        var far = pacer.DelayUntilAsync(new PacerWaiter(), time.GetTimestamp() + 30 * time.TimestampFrequency).AsTask();
+        var near = pacer.DelayUntilAsync(new PacerWaiter(), time.GetTimestamp() + time.TimestampFrequency / 50).AsTask();
+
+        (await near.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Should().BeTrue();
+        far.IsCompleted.Should().BeFalse();
+
+        pacer.Stop();
+        (await far.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Should().BeFalse("stopping ends every wait");
+    }
 }
