@@ -163,7 +163,6 @@ public sealed partial class EchoServer : IAsyncDisposable
     {
         Kill();
         await _acceptLoop.ConfigureAwait(false);
-        Kill();
         await WhenAllClosed().ConfigureAwait(false);
         if (_udpLoop is not null)
         {
