@@ -17,7 +17,7 @@ public class SteadyTrafficTests
         // Given: 10 connections of 4 packets a second (40 KB/s of 1 KB packets), steady. A packet
         // is dropped when the echo of the one before is late, so the packet interval (250 ms)
         // also says how late an echo may be.
-        await using var traffic = await XunitTraffic.StartAsync(o =>
+        await using var traffic = CtrafficFixture.Start(o =>
         {
             o.Connections = 10;
             o.RateKBps = 40;

@@ -1,138 +1,113 @@
 using System.Globalization;
 using Ctraffic.Client;
 using Ctraffic.Reports;
-using Ctraffic.Server;
 
 namespace Ctraffic.Testing;
 
 /// <summary>
-/// Continuous ctraffic traffic for a test: starts a ctraffic server in-process (or targets the
-/// system under test), runs traffic in the background while the test disrupts, and gives the
-/// statistics, outages and round-trip times to assert on.
+/// Continuous ctraffic traffic for a test: runs traffic in the background against a
+/// <see cref="CtrafficServer"/> (in-process by default) while the test disrupts, and gives the
+/// statistics, outages and round-trip times to assert on. Start it with
+/// <see cref="CtrafficFixture.Start(Action{ContinuousTrafficOptions}?)"/>:
 /// <code>
-/// await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 50);
+/// await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
+/// await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 50; });
 /// await traffic.WaitForSteadyStateAsync();
-/// using (traffic.Disruption("kill server")) traffic.KillServer();
-/// traffic.StartServer();
+/// await server.KillAsync();                       // marks "kill backend-1" on the traffic
+/// await server.StartAsync();
 /// await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5));
 /// var report = await traffic.StopAsync();
-/// report.Window("kill server").LongestOutage.Should().BeLessThan(TimeSpan.FromSeconds(1));
+/// report.Window("kill backend-1").LongestOutage.Should().BeLessThan(TimeSpan.FromSeconds(1));
 /// </code>
-/// Disposing stops the traffic and releases every socket, also when the test failed.
+/// Disposing stops the traffic and releases every socket (and the in-process server it started),
+/// also when the test failed.
 /// </summary>
-public sealed class ContinuousTraffic : IAsyncDisposable
+public sealed class ContinuousTraffic : IDisruptionRecorder, IAsyncDisposable
 {
     private readonly ContinuousTrafficOptions _options;
-    private readonly CancellationTokenSource _monitorStop = new();
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly Task _monitor;
-    private readonly string _serverListen;
-    private EchoServer? _server;
-    private TrafficReport? _final;
+    private readonly bool _ownsServer;
+    private readonly IDisposable _recording;
+    private readonly Lock _stopLock = new();
+    private Task<TrafficReport>? _stopping;
     private int _disposed;
 
-    private ContinuousTraffic(ContinuousTrafficOptions options, EchoServer? server, TrafficRun run)
+    private ContinuousTraffic(ContinuousTrafficOptions options, CtrafficServer server, bool ownsServer, TrafficRun run)
     {
         _options = options;
-        _server = server;
-        _serverListen = server is null ? "" : HostPort.Format(server.LocalEndPoint);
+        Server = server;
+        _ownsServer = ownsServer;
         Run = run;
         Address = run.Options.Address;
+        _recording = server.RecordOn(this);
         _monitor = options.Log is null ? Task.CompletedTask : MonitorAsync(options.Log);
     }
 
-    /// <summary>The in-process server now serving, or <see langword="null"/> (external target, or killed).</summary>
-    public EchoServer? Server => Volatile.Read(ref _server);
+    /// <summary>
+    /// The server the traffic goes to: <see cref="ContinuousTrafficOptions.Server"/>, the external
+    /// address of <see cref="ContinuousTrafficOptions.Address"/>, or the in-process server the traffic
+    /// started (an <see cref="InProcessServer"/>, disposed with the traffic).
+    /// </summary>
+    public CtrafficServer Server { get; }
 
-    /// <summary>The address the traffic goes to.</summary>
+    /// <summary>The address the traffic goes to (one <c>host:port</c>, or several comma-separated).</summary>
     public string Address { get; }
 
     /// <summary>The traffic run itself (lower level: snapshots, marks, statistics).</summary>
     public TrafficRun Run { get; }
 
-    /// <summary>The report so far (final once stopped).</summary>
-    public TrafficReport Report => _final ?? Run.GetReport();
-
-    /// <summary>Starts traffic with options set by <paramref name="configure"/>.</summary>
+    /// <summary>Starts traffic with <paramref name="options"/>; it connects in the background.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static Task<ContinuousTraffic> StartAsync(Action<ContinuousTrafficOptions>? configure = null, CancellationToken cancellationToken = default)
-    {
-        var options = new ContinuousTrafficOptions();
-        configure?.Invoke(options);
-        return StartAsync(options, cancellationToken);
-    }
-
-    /// <summary>Starts traffic with <paramref name="options"/>.</summary>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static Task<ContinuousTraffic> StartAsync(ContinuousTrafficOptions options, CancellationToken cancellationToken = default)
+    internal static ContinuousTraffic Start(ContinuousTrafficOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        EchoServer? server = null;
-        if (options.Address is null)
-        {
-            server = EchoServer.Start(new EchoServerOptions
-            {
-                Address = options.ServerAddress,
-                HostName = options.ServerHostName,
-                Udp = options.Protocol == TrafficProtocol.Udp,
-            });
-        }
-
+        var server = options.Server ?? (options.Address is { } address
+            ? CtrafficServer.External(address)
+            : CtrafficServer.InProcess(s => s.Udp = options.Protocol == TrafficProtocol.Udp));
+        var owns = options.Server is null;
         try
         {
-            var run = TrafficRun.Start(options.ToTrafficOptions(options.Address ?? server!.ConnectAddress), cancellationToken);
-            return Task.FromResult(new ContinuousTraffic(options, server, run));
+            var run = TrafficRun.Start(options.ToTrafficOptions(server.Address), cancellationToken);
+            return new ContinuousTraffic(options, server, owns, run);
         }
         catch
         {
-            server?.Kill();
+            if (owns)
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
             throw;
         }
     }
 
     /// <summary>The live counters.</summary>
+    /// <returns>The counters now.</returns>
     public TrafficSnapshot Snapshot() => Run.Snapshot();
 
+    /// <summary>
+    /// The report: of the run so far while the traffic runs (each call makes a new one), the final
+    /// one once stopped.
+    /// </summary>
+    /// <returns>The report.</returns>
+    public TrafficReport GetReport() => _stopping is { IsCompletedSuccessfully: true } stopped ? stopped.Result : Run.GetReport();
+
     /// <summary>Marks this moment with a name, for windows of the report.</summary>
+    /// <param name="name">The name; windows are taken by it.</param>
     public void Mark(string name) => Run.Mark(name);
 
-    /// <summary>Marks the start of a disruption; disposing the result marks its end. <c>report.Window(name)</c> then covers it and what it caused.</summary>
-    public IDisposable Disruption(string name) => Run.MarkSpan(name);
-
-    /// <summary>Kills the in-process server as a crash would: every connection is reset (RST) and connects are refused.</summary>
-    /// <exception cref="InvalidOperationException">The traffic has no in-process server, or it is already killed.</exception>
-    public void KillServer()
-    {
-        var server = Interlocked.Exchange(ref _server, null)
-            ?? throw new InvalidOperationException(_serverListen.Length == 0 ? "the traffic goes to an external address: there is no in-process server to kill" : "the in-process server is already killed");
-        server.Kill();
-        _ = server.DisposeAsync().AsTask();
-    }
-
-    /// <summary>Starts the in-process server again on the same address and port after <see cref="KillServer"/>.</summary>
-    /// <param name="hostName">The new server's host name; <see langword="null"/> keeps the configured one.</param>
-    /// <exception cref="InvalidOperationException">The traffic has no in-process server, or it is running.</exception>
-    public void StartServer(string? hostName = null)
-    {
-        if (_serverListen.Length == 0)
-        {
-            throw new InvalidOperationException("the traffic goes to an external address: there is no in-process server to start");
-        }
-
-        var server = EchoServer.Start(new EchoServerOptions
-        {
-            Address = _serverListen,
-            HostName = hostName ?? _options.ServerHostName,
-            Udp = _options.Protocol == TrafficProtocol.Udp,
-        });
-        if (Interlocked.CompareExchange(ref _server, server, null) is not null)
-        {
-            server.Kill();
-            throw new InvalidOperationException("the in-process server is running: kill it first");
-        }
-    }
+    /// <summary>
+    /// Marks the start of a disruption; disposing the result marks its end.
+    /// <c>report.Window(name)</c> then covers it and what it caused. Disruptions of the
+    /// <see cref="Server"/> (and of balancers and faults in front of it) mark themselves.
+    /// </summary>
+    /// <param name="name">The name; windows are taken by it.</param>
+    /// <returns>Ends the disruption when disposed.</returns>
+    public IDisposable Disruption(string name) => Run.Disruption(name);
 
     /// <summary>
     /// Waits until every connection is up and echoing, and has stayed so for two packet intervals
@@ -154,22 +129,25 @@ public sealed class ContinuousTraffic : IAsyncDisposable
     public Task WaitForRecoveryAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
         => WaitAllEchoingAsync("recovered", timeout, cancellationToken);
 
-    /// <summary>Stops the traffic and returns the final report.</summary>
-    public async Task<TrafficReport> StopAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stops the traffic and returns the final report; later calls (also after
+    /// <see cref="DisposeAsync"/>) return the same report.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the traffic still stops).</param>
+    /// <returns>The final report.</returns>
+    public Task<TrafficReport> StopAsync(CancellationToken cancellationToken = default)
     {
-        await Run.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _monitorStop.CancelAsync().ConfigureAwait(false);
-        await _monitor.ConfigureAwait(false);
-        if (_final is null)
+        Task<TrafficReport> stopping;
+        lock (_stopLock)
         {
-            _final = Run.GetReport();
-            _options.Stopped?.Invoke(_final);
+            stopping = _stopping ??= StopCoreAsync();
         }
 
-        return _final;
+        return stopping.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Stops the traffic, the in-process server, and releases every socket.</summary>
+    /// <summary>Stops the traffic and the in-process server it started, and releases every socket. Calling it again does nothing.</summary>
+    /// <returns>Completes once everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -184,13 +162,22 @@ public sealed class ContinuousTraffic : IAsyncDisposable
         finally
         {
             await Run.DisposeAsync().ConfigureAwait(false);
-            if (Interlocked.Exchange(ref _server, null) is { } server)
+            if (_ownsServer)
             {
-                await server.DisposeAsync().ConfigureAwait(false);
+                await Server.DisposeAsync().ConfigureAwait(false);
             }
-
-            _monitorStop.Dispose();
         }
+    }
+
+    private async Task<TrafficReport> StopCoreAsync()
+    {
+        _recording.Dispose();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await Run.StopAsync().ConfigureAwait(false);
+        await _monitor.ConfigureAwait(false);
+        var final = Run.GetReport();
+        _options.Stopped?.Invoke(final);
+        return final;
     }
 
     private async Task WaitAllEchoingAsync(string state, TimeSpan timeout, CancellationToken cancellationToken)
@@ -201,9 +188,11 @@ public sealed class ContinuousTraffic : IAsyncDisposable
         var poll = TimeSpan.FromMilliseconds(Math.Clamp(Run.PacketInterval.TotalMilliseconds / 4, 5, 50));
         var started = time.GetTimestamp();
         long? goodSince = null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
             if (Run.Completion.IsCompleted)
             {
                 throw new TrafficTimeoutException($"traffic not {state}: the run has ended ({Run.EndReason}). {Describe(Run.Snapshot())}");
@@ -230,7 +219,14 @@ public sealed class ContinuousTraffic : IAsyncDisposable
                     $"traffic not {state} within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s: {Describe(snapshot)}");
             }
 
-            await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(poll, time, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ObjectDisposedException(nameof(ContinuousTraffic), "the traffic was stopped or disposed while waiting");
+            }
         }
     }
 
@@ -252,7 +248,7 @@ public sealed class ContinuousTraffic : IAsyncDisposable
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _options.TimeProvider);
-            while (await timer.WaitForNextTickAsync(_monitorStop.Token).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
             {
                 try
                 {

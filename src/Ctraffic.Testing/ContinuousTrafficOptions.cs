@@ -10,16 +10,20 @@ namespace Ctraffic.Testing;
 public sealed class ContinuousTrafficOptions
 {
     /// <summary>
-    /// The server to send to, as <c>host:port</c>; <see langword="null"/> starts an in-process
-    /// ctraffic server on loopback for the test. The default value is <see langword="null"/>.
+    /// The server the traffic goes to, and whose disruptions mark themselves on it
+    /// (<see cref="CtrafficServer.InProcess"/>, a container, a load balancer, ...); the caller
+    /// keeps it and disposes it. <see langword="null"/> with no <see cref="Address"/> starts an
+    /// in-process server on a free port of 127.0.0.1 that the traffic owns
+    /// (<see cref="ContinuousTraffic.Server"/>). The default value is <see langword="null"/>.
+    /// </summary>
+    public CtrafficServer? Server { get; set; }
+
+    /// <summary>
+    /// The address of a server the test does not control, as <c>host:port</c> or several
+    /// comma-separated (the connections are spread over them in turn): short for
+    /// <c>Server = CtrafficServer.External(address)</c>. The default value is <see langword="null"/>.
     /// </summary>
     public string? Address { get; set; }
-
-    /// <summary>Listen address of the in-process server (port 0: a free port). The default value is <c>127.0.0.1:0</c>.</summary>
-    public string ServerAddress { get; set; } = "127.0.0.1:0";
-
-    /// <summary>Host name of the in-process server; <see langword="null"/> for the machine's. The default value is <see langword="null"/>.</summary>
-    public string? ServerHostName { get; set; }
 
     /// <summary>Number of connections. The default value is 10.</summary>
     public int Connections { get; set; } = 10;
@@ -70,14 +74,20 @@ public sealed class ContinuousTrafficOptions
     /// <exception cref="ArgumentException">An option is invalid; the message and parameter name name it.</exception>
     public void Validate()
     {
-        if (Address is not null && !HostPort.TryParse(Address, out _, out var error))
+        if (Address is not null && Server is not null)
         {
-            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+            throw new ArgumentException($"{nameof(Address)} and {nameof(Server)} are both set: give one", nameof(Address));
         }
 
-        if (Address is null && !HostPort.TryParse(ServerAddress, out _, out var serverError))
+        if (Address is not null)
         {
-            throw new ArgumentException($"{nameof(ServerAddress)}: {serverError}", nameof(ServerAddress));
+            foreach (var one in Address.Split(','))
+            {
+                if (!HostPort.TryParse(one.Trim(), out _, out var error))
+                {
+                    throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+                }
+            }
         }
 
         if (SteadyStateTimeout <= TimeSpan.Zero)

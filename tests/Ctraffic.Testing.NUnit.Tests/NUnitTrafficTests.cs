@@ -17,7 +17,7 @@ public class NUnitTrafficTests
     public async Task MonitorLinesAndTheSummaryGoToTheTestOutput()
     {
         var lines = 0;
-        await using var traffic = await NUnitTraffic.StartAsync(o => { o.Connections = 2; o.Log = _ => Interlocked.Increment(ref lines); });
+        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 2; o.Log = _ => Interlocked.Increment(ref lines); });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         (await Eventually.TrueAsync(() => Volatile.Read(ref lines) >= 1, TimeSpan.FromSeconds(5))).Should().BeTrue("a monitor line comes every second");
 
@@ -30,7 +30,7 @@ public class NUnitTrafficTests
     [Test]
     public async Task StoppingWritesTheStatisticsJsonAndTheTimelineSvgAndAttachesThem()
     {
-        await using var traffic = await NUnitTraffic.StartAsync(o => o.Connections = 3);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 3);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         traffic.Mark("steady");
 
@@ -55,7 +55,7 @@ public class NUnitTrafficTests
     public async Task DisposingWithoutStoppingStillAttachesTheReportOnce()
     {
         var stopped = 0;
-        await using (var traffic = await NUnitTraffic.StartAsync(o => { o.Connections = 1; o.Stopped = _ => stopped++; }))
+        await using (var traffic = CtrafficFixture.Start(o => { o.Connections = 1; o.Stopped = _ => stopped++; }))
         {
             await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         }
@@ -67,8 +67,8 @@ public class NUnitTrafficTests
     [Test]
     public async Task TwoTrafficsInOneTestGetNumberedFilesInTheTestsOwnFolder()
     {
-        await using var first = await NUnitTraffic.StartAsync(o => o.Connections = 1);
-        await using var second = await NUnitTraffic.StartAsync(o => o.Connections = 1);
+        await using var first = CtrafficFixture.Start(o => o.Connections = 1);
+        await using var second = CtrafficFixture.Start(o => o.Connections = 1);
 
         await first.StopAsync(Ct);
         await second.StopAsync(Ct);
@@ -82,19 +82,15 @@ public class NUnitTrafficTests
     [Test]
     public async Task AServerKillShowsInTheSummaryWithItsOutagesAndMarks()
     {
-        await using var traffic = await NUnitTraffic.StartAsync(o => o.Connections = 4);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 4);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
-        using (traffic.Disruption("kill"))
-        {
-            traffic.KillServer();
-        }
-
+        await traffic.Server.KillAsync(Ct); // marks "kill server"
         await Task.Delay(TimeSpan.FromSeconds(0.5), Ct); // the disruption: the server is down for 0.5 s
-        traffic.StartServer();
+        await traffic.Server.StartAsync(Ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
         await traffic.StopAsync(Ct);
 
         Result.Output.Should().MatchRegex(
-            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill' at \d+\.\d+ s\.");
+            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' at \d+\.\d+ s\.");
     }
 }

@@ -9,14 +9,11 @@ public class AssertionMessageTests
     [Fact]
     public async Task ALostConnectionsFailureSaysHowManyWhenWhereAndWhy()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Connections = 4; o.ServerHostName = "backend-1"; }, Ct);
+        await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
+        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 4; o.Server = server; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
-        using (traffic.Disruption("kill backend-1"))
-        {
-            traffic.KillServer();
-        }
-
-        traffic.StartServer();
+        await server.KillAsync(Ct);
+        await server.StartAsync(Ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
         var report = await traffic.StopAsync(Ct);
 
@@ -29,7 +26,7 @@ public class AssertionMessageTests
     [Fact]
     public async Task PassingAssertionsChain()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 2, Ct);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 2);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         var report = await traffic.StopAsync(Ct);
 
@@ -42,7 +39,7 @@ public class AssertionMessageTests
     [Fact]
     public async Task AnRttFailureShowsTheDistribution()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 2, Ct);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 2);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         var report = await traffic.StopAsync(Ct);
 

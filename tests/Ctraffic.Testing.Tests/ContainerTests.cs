@@ -21,7 +21,7 @@ public class ContainerTests
     {
         RequireDocker();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-1", Ct);
-        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
         var report = await traffic.StopAsync(Ct);
@@ -35,12 +35,12 @@ public class ContainerTests
     {
         RequireDocker();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-2", Ct);
-        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
         using (traffic.Disruption("pause 500 ms"))
         {
-            await server.PauseForAsync(TimeSpan.FromMilliseconds(500), Ct);
+            await server.PauseAsync(TimeSpan.FromMilliseconds(500), Ct);
         }
 
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
@@ -56,7 +56,7 @@ public class ContainerTests
     {
         RequireDocker();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-3", Ct);
-        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = server.Address; o.Connections = 5; }, Ct);
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
         using (traffic.Disruption("restart"))
@@ -74,7 +74,7 @@ public class ContainerTests
         window.LostConnections.Should().OnlyContain(c => c.Host == "box-3" || c.Received == 0);
         window.LostConnections.Count.Should().BeLessThan(100, "a connection that fails before its first echo is retried after a back-off, not in a hot loop");
         window.Should().HaveRecoveredWithin(TimeSpan.FromSeconds(10));
-        traffic.Report.Hosts.Should().Contain(h => h.Host == "box-3" && h.Lasting == 5, "the new connections are served by the restarted server");
+        traffic.GetReport().Hosts.Should().Contain(h => h.Host == "box-3" && h.Lasting == 5, "the new connections are served by the restarted server");
     }
 
     [Fact]

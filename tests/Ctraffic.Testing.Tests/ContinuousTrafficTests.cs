@@ -10,7 +10,8 @@ public class ContinuousTrafficTests
     [Fact]
     public async Task ASteadyRunLosesNothingAndMeasuresRoundTrips()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.ServerHostName = "steady", Ct);
+        await using var server = CtrafficServer.InProcess(s => s.HostName = "steady");
+        await using var traffic = CtrafficFixture.Start(o => o.Server = server);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         traffic.Mark("steady");
         await WaitUntil(() => traffic.Snapshot().Received >= 100);
@@ -29,16 +30,13 @@ public class ContinuousTrafficTests
     [Fact]
     public async Task AServerDownForOneSecondGivesAnOutageOfOneSecond()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.ServerHostName = "backend-1", Ct);
+        await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
+        await using var traffic = CtrafficFixture.Start(o => o.Server = server);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
-        using (traffic.Disruption("kill backend-1"))
-        {
-            traffic.KillServer();
-        }
-
+        await server.KillAsync(Ct); // marks "kill backend-1"
         await Task.Delay(TimeSpan.FromSeconds(1), Ct); // the disruption: the server is down for 1 s
-        traffic.StartServer("backend-2");
+        await server.StartAsync("backend-2", Ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
         var report = await traffic.StopAsync(Ct);
 
@@ -57,10 +55,10 @@ public class ContinuousTrafficTests
     [Fact]
     public async Task WaitForRecoveryDoesNotReturnBeforeTheDisruptionIsNoticed()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 4, Ct);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 4);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
-        traffic.KillServer();
+        await traffic.Server.KillAsync(Ct);
         var wait = async () => await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(1), Ct);
 
         (await wait.Should().ThrowAsync<TrafficTimeoutException>())
@@ -72,7 +70,7 @@ public class ContinuousTrafficTests
     {
         using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         closed.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        await using var traffic = await ContinuousTraffic.StartAsync(o => { o.Address = HostPort.Format(closed.LocalEndPoint); o.Connections = 2; }, Ct);
+        await using var traffic = CtrafficFixture.Start(o => { o.Address = HostPort.Format(closed.LocalEndPoint); o.Connections = 2; });
 
         var wait = async () => await traffic.WaitForSteadyStateAsync(TimeSpan.FromSeconds(1), Ct);
 
@@ -84,7 +82,7 @@ public class ContinuousTrafficTests
     public async Task CancellationStopsTheTrafficPromptly()
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 5, cts.Token);
+        await using var traffic = ContinuousTraffic.Start(new ContinuousTrafficOptions { Connections = 5 }, cts.Token);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
         await cts.CancelAsync();
@@ -97,7 +95,7 @@ public class ContinuousTrafficTests
     [Fact]
     public async Task TheJsonIsTheOriginalsWithAddedFields()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 2, Ct);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 2);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         traffic.Mark("m1");
         var report = await traffic.StopAsync(Ct);
@@ -116,7 +114,7 @@ public class ContinuousTrafficTests
     [Fact]
     public async Task AnUnknownMarkNamesTheMarksThereAre()
     {
-        await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 1, Ct);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 1);
         traffic.Mark("a");
         traffic.Mark("b");
         var report = await traffic.StopAsync(Ct);
@@ -133,7 +131,7 @@ public class ContinuousTrafficTests
     [InlineData("MaxConnectBackoff")]
     public async Task InvalidOptionsAreRejectedNamingTheOption(string option)
     {
-        var start = async () => await ContinuousTraffic.StartAsync(o =>
+        var start = () => CtrafficFixture.Start(o =>
         {
             switch (option)
             {
@@ -143,9 +141,9 @@ public class ContinuousTrafficTests
                 case "SteadyStateTimeout": o.SteadyStateTimeout = TimeSpan.Zero; break;
                 case "MaxConnectBackoff": o.MaxConnectBackoff = TimeSpan.FromMilliseconds(1); break;
             }
-        }, Ct);
+        });
 
-        (await start.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be(option);
+        start.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(option);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -24,7 +24,7 @@ public class DisposalTests
         var before = OpenSockets();
         var act = async () =>
         {
-            await using var traffic = await ContinuousTraffic.StartAsync(o => o.Connections = 20, TestContext.Current.CancellationToken);
+            await using var traffic = CtrafficFixture.Start(o => o.Connections = 20);
             await traffic.WaitForSteadyStateAsync(cancellationToken: TestContext.Current.CancellationToken);
             OpenSockets().Should().BeGreaterThanOrEqualTo(before + 41, "20 client sockets, 20 server sockets and a listener");
             throw new InvalidOperationException("the test failed");

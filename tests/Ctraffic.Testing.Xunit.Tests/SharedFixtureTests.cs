@@ -6,32 +6,32 @@ using Xunit.Sdk;
 namespace Ctraffic.Testing.Xunit.Tests;
 
 /// <summary>Traffic for the whole test assembly.</summary>
-public sealed class AssemblyTraffic(IMessageSink sink) : CtrafficFixture(sink)
+public sealed class AssemblyTraffic(IMessageSink sink) : SharedTrafficFixture(sink)
 {
     protected override void Configure(ContinuousTrafficOptions options)
     {
         options.Connections = 2;
-        options.ServerHostName = "assembly";
+        options.Server = CtrafficServer.InProcess(s => s.HostName = "assembly");
     }
 }
 
 /// <summary>Traffic for the tests of one class.</summary>
-public sealed class ClassTraffic(IMessageSink sink) : CtrafficFixture(sink)
+public sealed class ClassTraffic(IMessageSink sink) : SharedTrafficFixture(sink)
 {
     protected override void Configure(ContinuousTrafficOptions options)
     {
         options.Connections = 3;
-        options.ServerHostName = "class";
+        options.Server = CtrafficServer.InProcess(s => s.HostName = "class");
     }
 }
 
 /// <summary>Traffic for the tests of a collection.</summary>
-public sealed class CollectionTraffic(IMessageSink sink) : CtrafficFixture(sink)
+public sealed class CollectionTraffic(IMessageSink sink) : SharedTrafficFixture(sink)
 {
     protected override void Configure(ContinuousTrafficOptions options)
     {
         options.Connections = 2;
-        options.ServerHostName = "collection";
+        options.Server = CtrafficServer.InProcess(s => s.HostName = "collection");
     }
 }
 
@@ -43,7 +43,7 @@ public class ClassFixtureTests(ClassTraffic fixture) : IClassFixture<ClassTraffi
     [Fact]
     public void EveryConnectionHasEchoedBeforeTheFirstTest()
     {
-        var report = fixture.Traffic.Report;
+        var report = fixture.Traffic.GetReport();
 
         report.Statistics.ConnStats.Should().HaveCount(3).And.OnlyContain(c => c.Received > 0);
         report.Hosts.Select(h => h.Host).Should().Equal("class");
@@ -58,7 +58,7 @@ public class ClassFixtureTests(ClassTraffic fixture) : IClassFixture<ClassTraffi
         var received = traffic.Snapshot().Received;
         (await Eventually.TrueAsync(() => traffic.Snapshot().Received >= received + 3, TimeSpan.FromSeconds(5))).Should().BeTrue();
 
-        var window = traffic.Report.After(name);
+        var window = traffic.GetReport().After(name);
         XunitTraffic.Attach(window);
 
         window.Received.Should().BePositive();
@@ -74,7 +74,7 @@ public class CollectionFixtureTests(CollectionTraffic fixture)
     [Fact]
     public void TheCollectionsTrafficRunsToItsOwnServer()
     {
-        fixture.Traffic.Report.Hosts.Select(h => h.Host).Should().Equal("collection");
+        fixture.Traffic.GetReport().Hosts.Select(h => h.Host).Should().Equal("collection");
         fixture.Traffic.Server.Should().NotBeNull();
     }
 }
@@ -84,7 +84,7 @@ public class AssemblyFixtureTests(AssemblyTraffic fixture)
     [Fact]
     public void TheAssemblysTrafficIsSteadyWhenATestStarts()
     {
-        fixture.Traffic.Report.Statistics.ConnStats.Should().HaveCount(2).And.OnlyContain(c => c.Received > 0);
-        fixture.Traffic.Report.Hosts.Select(h => h.Host).Should().Equal("assembly");
+        fixture.Traffic.GetReport().Statistics.ConnStats.Should().HaveCount(2).And.OnlyContain(c => c.Received > 0);
+        fixture.Traffic.GetReport().Hosts.Select(h => h.Host).Should().Equal("assembly");
     }
 }

@@ -17,7 +17,7 @@ public class XunitTrafficTests
     public async Task MonitorLinesAndTheSummaryGoToTheTestOutput()
     {
         var lines = 0;
-        await using var traffic = await XunitTraffic.StartAsync(o => { o.Connections = 2; o.Log = _ => Interlocked.Increment(ref lines); });
+        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 2; o.Log = _ => Interlocked.Increment(ref lines); });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         (await Eventually.TrueAsync(() => Volatile.Read(ref lines) >= 1, TimeSpan.FromSeconds(5))).Should().BeTrue("a monitor line comes every second");
 
@@ -31,7 +31,7 @@ public class XunitTrafficTests
     [Fact]
     public async Task StoppingAttachesTheStatisticsJsonAndTheTimelineSvg()
     {
-        await using var traffic = await XunitTraffic.StartAsync(o => o.Connections = 3);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 3);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         traffic.Mark("steady");
 
@@ -59,7 +59,7 @@ public class XunitTrafficTests
     public async Task DisposingWithoutStoppingStillAttachesTheReportOnce()
     {
         var stopped = 0;
-        await using (var traffic = await XunitTraffic.StartAsync(o => { o.Connections = 1; o.Stopped = _ => stopped++; }))
+        await using (var traffic = CtrafficFixture.Start(o => { o.Connections = 1; o.Stopped = _ => stopped++; }))
         {
             await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         }
@@ -71,8 +71,8 @@ public class XunitTrafficTests
     [Fact]
     public async Task TwoTrafficsInOneTestGetNumberedAttachments()
     {
-        await using var first = await XunitTraffic.StartAsync(o => o.Connections = 1);
-        await using var second = await XunitTraffic.StartAsync(o => o.Connections = 1);
+        await using var first = CtrafficFixture.Start(o => o.Connections = 1);
+        await using var second = CtrafficFixture.Start(o => o.Connections = 1);
 
         await first.StopAsync(Ct);
         await second.StopAsync(Ct);
@@ -83,36 +83,39 @@ public class XunitTrafficTests
     [Fact]
     public async Task AServerKillShowsInTheSummaryWithItsOutagesAndMarks()
     {
-        await using var traffic = await XunitTraffic.StartAsync(o => o.Connections = 4);
+        await using var traffic = CtrafficFixture.Start(o => o.Connections = 4);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
-        using (traffic.Disruption("kill"))
-        {
-            traffic.KillServer();
-        }
-
+        await traffic.Server.KillAsync(Ct); // marks "kill server"
         await Task.Delay(TimeSpan.FromSeconds(0.5), Ct); // the disruption: the server is down for 0.5 s
-        traffic.StartServer();
+        await traffic.Server.StartAsync(Ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
         var report = await traffic.StopAsync(Ct);
 
         report.Outages.Should().NotBeEmpty();
         TestContext.Current.TestOutputHelper!.Output.Should().MatchRegex(
-            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill' at \d+\.\d+ s\.");
+            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' at \d+\.\d+ s\.");
     }
 
     [Fact]
-    public void StartingOutsideATestIsRefusedPointingToTheFixture()
+    public async Task OutsideATestTheTrafficRunsWithoutOutputOrAttachments()
     {
         // A thread started without the test's execution context has no current test.
-        Exception? error = null;
-        var thread = new Thread(() => error = Record.Exception(() => { _ = XunitTraffic.StartAsync(); }));
+        ContinuousTraffic? traffic = null;
+        var thread = new Thread(() => traffic = CtrafficFixture.Start(o => o.Connections = 1));
         using (ExecutionContext.SuppressFlow())
         {
             thread.Start();
         }
 
         thread.Join(TimeSpan.FromSeconds(5)).Should().BeTrue();
+        await using (traffic!)
+        {
+            await traffic!.WaitForSteadyStateAsync(cancellationToken: Ct);
+            var report = await traffic.StopAsync(Ct);
+            report.Received.Should().BePositive();
+        }
 
-        error.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain("CtrafficFixture");
+        Attachments.Should().BeEmpty("the traffic was started outside the test");
+        TestContext.Current.TestOutputHelper!.Output.Should().NotContain("ctraffic run");
     }
 }

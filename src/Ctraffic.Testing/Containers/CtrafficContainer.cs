@@ -6,21 +6,25 @@ using DotNet.Testcontainers.Containers;
 namespace Ctraffic.Testing.Containers;
 
 /// <summary>
-/// A ctraffic server in a container (Testcontainers): start it, point <see cref="ContinuousTraffic"/>
-/// at <see cref="Address"/>, and disrupt it for real — pause, stop (SIGTERM: the server closes its
-/// connections), start again on the same port.
+/// A ctraffic server in a container (Testcontainers), behind the server seam: start it, give it
+/// to the traffic (<see cref="ContinuousTrafficOptions.Server"/>), and disrupt it for real — pause
+/// (every process frozen), stop (SIGTERM: the server closes its connections), start again on the
+/// same port. Each disruption marks itself on the traffic.
 /// <code>
 /// await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "backend-1");
-/// await using var traffic = await ContinuousTraffic.StartAsync(o => o.Address = server.Address);
-/// using (traffic.Disruption("pause")) await server.PauseForAsync(TimeSpan.FromMilliseconds(500));
+/// await using var traffic = CtrafficFixture.Start(o => o.Server = server);
+/// await server.PauseAsync(TimeSpan.FromMilliseconds(500));   // marks "pause backend-1"
 /// </code>
 /// </summary>
-public sealed class CtrafficContainer : IAsyncDisposable
+public sealed class CtrafficContainer : CtrafficServer
 {
     private const int ServerPort = Wire.DefaultPort;
     private readonly CtrafficContainerOptions _options;
 
+    private volatile bool _running;
+
     private CtrafficContainer(CtrafficContainerOptions options, IContainer container, int hostPort)
+        : base(options.HostName)
     {
         _options = options;
         Container = container;
@@ -34,10 +38,16 @@ public sealed class CtrafficContainer : IAsyncDisposable
     public int HostPort { get; }
 
     /// <summary>Where to send traffic: <c>127.0.0.1:port</c>.</summary>
-    public string Address => $"127.0.0.1:{HostPort}";
+    public override string Address => $"127.0.0.1:{HostPort}";
 
     /// <summary>The host name the server sends.</summary>
-    public string HostName => _options.HostName;
+    public override string HostName => _options.HostName;
+
+    /// <inheritdoc/>
+    public override ServerDisruptions Supports => ServerDisruptions.Stop | ServerDisruptions.Start | ServerDisruptions.Pause;
+
+    /// <inheritdoc/>
+    public override bool IsRunning => _running;
 
     /// <summary>Starts a container and waits until the server answers a handshake.</summary>
     /// <exception cref="CtrafficContainerException">Docker is not reachable, the image is missing, or the server did not answer.</exception>
@@ -55,7 +65,7 @@ public sealed class CtrafficContainer : IAsyncDisposable
         var result = new CtrafficContainer(options, container, hostPort);
         try
         {
-            await result.StartAsync(cancellationToken).ConfigureAwait(false);
+            await result.StartCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -66,8 +76,10 @@ public sealed class CtrafficContainer : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Starts the (stopped) container again, on the same port, and waits for the server.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts the container (again, on the same port) and waits until the server answers a handshake.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the server answers.</returns>
+    protected override async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -80,15 +92,26 @@ public sealed class CtrafficContainer : IAsyncDisposable
         }
 
         await WaitForHandshakeAsync(cancellationToken).ConfigureAwait(false);
+        _running = true;
     }
 
     /// <summary>Stops the container: the server gets SIGTERM and closes every connection (FIN).</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => Container.StopAsync(cancellationToken);
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the container has stopped.</returns>
+    protected override Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        _running = false;
+        return Container.StopAsync(cancellationToken);
+    }
 
     /// <summary>Freezes every process of the container (the kernel still holds its sockets), for <paramref name="duration"/>.</summary>
-    public async Task PauseForAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    /// <param name="duration">How long.</param>
+    /// <param name="cancellationToken">Ends the pause early.</param>
+    /// <returns>Completes once the container runs again.</returns>
+    protected override async Task PauseCoreAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         await Container.PauseAsync(cancellationToken).ConfigureAwait(false);
+        _running = false;
         try
         {
             await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
@@ -96,11 +119,13 @@ public sealed class CtrafficContainer : IAsyncDisposable
         finally
         {
             await Container.UnpauseAsync(CancellationToken.None).ConfigureAwait(false);
+            _running = true;
         }
     }
 
     /// <summary>Removes the container.</summary>
-    public ValueTask DisposeAsync() => Container.DisposeAsync();
+    /// <returns>Completes once removed.</returns>
+    protected override ValueTask DisposeAsyncCore() => Container.DisposeAsync();
 
     private async Task WaitForHandshakeAsync(CancellationToken cancellationToken)
     {

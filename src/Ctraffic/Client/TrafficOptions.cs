@@ -15,7 +15,12 @@ public sealed class TrafficOptions
     /// <summary>Most connections of one run.</summary>
     public const int MaximumConnections = 1_000_000;
 
-    /// <summary>The server, as <c>host:port</c>. The default value is <c>[::1]:5003</c>.</summary>
+    /// <summary>
+    /// The server, as <c>host:port</c>; or several, comma-separated, over which the connections are
+    /// taken in turn by every connect (the first connections go to each in turn; a re-connect goes to the next,
+    /// so that connections move away from an address that is down).
+    /// The default value is <c>[::1]:5003</c>.
+    /// </summary>
     public string Address { get; set; } = "[::1]:5003";
 
     /// <summary>Number of connections held at once. The default value is 1.</summary>
@@ -75,13 +80,19 @@ public sealed class TrafficOptions
     /// <summary>The packet size actually used: <see cref="PacketSize"/>, at least 64.</summary>
     public int EffectivePacketSize => Math.Max(MinimumPacketSize, PacketSize);
 
+    /// <summary>The addresses of <paramref name="address"/>: one <c>host:port</c> or several, comma-separated.</summary>
+    internal static HostPort[] ParseAddresses(string address) => [.. address.Split(',').Select(a => HostPort.Parse(a.Trim()))];
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (!HostPort.TryParse(Address, out _, out var error))
+        foreach (var one in (Address ?? "").Split(','))
         {
-            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+            if (!HostPort.TryParse(one.Trim(), out _, out var error))
+            {
+                throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+            }
         }
 
         Check(Connections is >= 1 and <= MaximumConnections, nameof(Connections), $"must be 1 to {MaximumConnections}, was {Connections}");

@@ -25,9 +25,9 @@ public sealed partial class TrafficRun
     /// <param name="name">The name; windows are taken by it.</param>
     public void Mark(string name) => AddMark(name);
 
-    /// <summary>Marks the start of a span (a disruption); disposing the result marks its end.</summary>
+    /// <summary>Marks the start of a disruption (a named span); disposing the result marks its end.</summary>
     /// <param name="name">The name; windows are taken by it.</param>
-    public IDisposable MarkSpan(string name)
+    public IDisposable Disruption(string name)
     {
         var index = AddMark(name);
         return new SpanEnd(this, index);

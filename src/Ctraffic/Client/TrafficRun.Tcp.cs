@@ -48,10 +48,11 @@ public sealed partial class TrafficRun
             }
 
             Socket? socket = null;
-            string remoteText = _target.ToString();
+            var target = _targets.Length == 1 ? _targets[0] : _targets[(int)((uint)Interlocked.Increment(ref _nextTarget) % (uint)_targets.Length)];
+            string remoteText = target.ToString();
             try
             {
-                var remote = await ResolveAsync().ConfigureAwait(false);
+                var remote = await ResolveAsync(target).ConfigureAwait(false);
                 remoteText = HostPort.Format(remote);
                 socket = udp
                     ? new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
@@ -125,21 +126,21 @@ public sealed partial class TrafficRun
         }
     }
 
-    private async ValueTask<IPEndPoint> ResolveAsync()
+    private async ValueTask<IPEndPoint> ResolveAsync(HostPort target)
     {
-        if (_target.IPAddress is { } ip)
+        if (target.IPAddress is { } ip)
         {
-            return new IPEndPoint(ip, _target.Port);
+            return new IPEndPoint(ip, target.Port);
         }
 
-        var host = _target.Host.Length == 0 ? "localhost" : _target.Host;
+        var host = target.Host.Length == 0 ? "localhost" : target.Host;
         var addresses = await Dns.GetHostAddressesAsync(host, _stop.Token).ConfigureAwait(false);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        return new IPEndPoint(addresses[0], _target.Port);
+        return new IPEndPoint(addresses[0], target.Port);
     }
 
     /// <summary>Runs packets on a connected socket; <see langword="true"/> if the connection failed.</summary>

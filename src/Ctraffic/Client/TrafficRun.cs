@@ -18,7 +18,8 @@ public sealed partial class TrafficRun : IAsyncDisposable
 
     private readonly TrafficOptions _options;
     private readonly TimeProvider _time;
-    private readonly HostPort _target;
+    private readonly HostPort[] _targets;
+    private int _nextTarget = -1;
     private readonly int _packetSize;
     private readonly double _bytesPerSecondPerConnection;
     private readonly long _startTs;
@@ -46,7 +47,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _target = HostPort.Parse(options.Address);
+        _targets = TrafficOptions.ParseAddresses(options.Address);
         _packetSize = options.EffectivePacketSize;
         _bytesPerSecondPerConnection = options.RateKBps * 1024 / options.Connections;
         _readTimeoutTicks = ToTicks(options.ReadTimeout);

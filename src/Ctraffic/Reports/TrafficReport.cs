@@ -147,14 +147,16 @@ public sealed class TrafficReport
 
     /// <summary>
     /// The window of the mark or disruption named <paramref name="name"/>: from its start until the
-    /// next mark starts, or the end of the run — so that what it caused (failures seen later, the
-    /// recovery) is in it.
+    /// next mark that starts after it (after its end, for a disruption: marks made during it, such
+    /// as a server's own disruption inside the test's, do not cut it), or the end of the run — so
+    /// that what it caused (failures seen later, the recovery) is in it.
     /// </summary>
     /// <exception cref="ArgumentException">No mark has that name.</exception>
     public TrafficReport Window(string name)
     {
         var mark = Find(name);
-        var next = _data.Marks.Where(m => m.Time > mark.Time).Select(m => (TimeSpan?)m.Time).Min();
+        var after = mark.End is { } end && end > mark.Time ? end : mark.Time;
+        var next = _data.Marks.Where(m => m.Time > mark.Time && m.Time >= after).Select(m => (TimeSpan?)m.Time).Min();
         return new TrafficReport(_data, new TimeWindow(mark.Time, next ?? _data.End), name);
     }
 

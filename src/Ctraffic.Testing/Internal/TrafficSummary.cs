@@ -5,7 +5,7 @@ using Ctraffic.Reports;
 namespace Ctraffic.Testing.Internal;
 
 /// <summary>The one paragraph a test's output gets when its traffic stops: the counts, the outages, the marks.</summary>
-/// <remarks>Shared as source by the test-framework glue projects.</remarks>
+/// <remarks>Used by the test-framework glue.</remarks>
 internal static class TrafficSummary
 {
     public static string Paragraph(TrafficReport report)

@@ -14,16 +14,17 @@ namespace Ctraffic.Testing;
 /// <see cref="Traffic"/>, in the tests that use it. Monitor lines and the final summary go to the
 /// diagnostic message sink (shown with <c>"diagnosticMessages": true</c> in xunit.runner.json).
 /// <code>
-/// public sealed class BackendTraffic(IMessageSink sink) : CtrafficFixture(sink)
+/// public sealed class BackendTraffic(IMessageSink sink) : SharedTrafficFixture(sink)
 /// {
 ///     protected override void Configure(ContinuousTrafficOptions options) => options.Connections = 50;
 /// }
 /// </code>
 /// </summary>
 /// <param name="messageSink">The diagnostic message sink xUnit gives a fixture's constructor; <see langword="null"/> to log nothing.</param>
-public class CtrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
+public class SharedTrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
 {
     private ContinuousTraffic? _traffic;
+    private CtrafficServer? _server;
     private ExceptionDispatchInfo? _startFailure;
 
     /// <summary>The traffic, running and steady since the fixture was initialized.</summary>
@@ -45,6 +46,7 @@ public class CtrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
         try
         {
             Configure(options);
+            _server = options.Server;
             var log = options.Log;
             options.Log = line =>
             {
@@ -58,7 +60,7 @@ public class CtrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
                 stopped?.Invoke(report);
             };
             var cancellationToken = TestContext.Current.CancellationToken;
-            _traffic = await ContinuousTraffic.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            _traffic = ContinuousTraffic.Start(options, cancellationToken);
             await _traffic.WaitForSteadyStateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             Log($"traffic to {_traffic.Address} is steady: {options.Connections} connections");
         }
@@ -77,7 +79,10 @@ public class CtrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Sets the options of the traffic; the defaults are those of <see cref="ContinuousTrafficOptions"/>.</summary>
+    /// <summary>
+    /// Sets the options of the traffic; the defaults are those of <see cref="ContinuousTrafficOptions"/>.
+    /// A <see cref="ContinuousTrafficOptions.Server"/> set here belongs to the fixture: it is disposed with it.
+    /// </summary>
     /// <param name="options">The options to set.</param>
     protected virtual void Configure(ContinuousTrafficOptions options)
     {
@@ -89,6 +94,11 @@ public class CtrafficFixture(IMessageSink? messageSink) : IAsyncLifetime
         if (_traffic is not null)
         {
             await _traffic.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
     }
 

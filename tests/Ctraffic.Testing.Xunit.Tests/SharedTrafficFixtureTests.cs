@@ -6,7 +6,7 @@ using Xunit.Sdk;
 
 namespace Ctraffic.Testing.Xunit.Tests;
 
-public class CtrafficFixtureTests
+public class SharedTrafficFixtureTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -44,7 +44,7 @@ public class CtrafficFixtureTests
     [Fact]
     public void TheTrafficOfAFixtureNotInitializedIsRefused()
     {
-        var fixture = new CtrafficFixture(null);
+        var fixture = new SharedTrafficFixture(null);
 
         var use = () => fixture.Traffic;
 
@@ -69,7 +69,7 @@ public class CtrafficFixtureTests
         fixture.Traffic.Run.Completion.IsCompleted.Should().BeTrue("disposing the fixture stops the traffic");
     }
 
-    private sealed class ConfiguredFixture(IMessageSink? sink, Action<ContinuousTrafficOptions> configure) : CtrafficFixture(sink)
+    private sealed class ConfiguredFixture(IMessageSink? sink, Action<ContinuousTrafficOptions> configure) : SharedTrafficFixture(sink)
     {
         protected override void Configure(ContinuousTrafficOptions options) => configure(options);
     }

@@ -1,0 +1,202 @@
+using Ctraffic.Server;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// A ctraffic server the test controls: where the traffic goes (<see cref="Address"/>), the host
+/// name it answers with, and the disruptions it supports — kill (RST), stop (FIN), start again on
+/// the same address, pause. Each disruption marks itself on the traffic that goes to the server:
+/// <see cref="KillAsync"/> and <see cref="StopAsync"/> open the disruption <c>"kill NAME"</c> or
+/// <c>"stop NAME"</c>, which <see cref="StartAsync"/> ends; <see cref="PauseAsync"/> marks
+/// <c>"pause NAME"</c> for as long as it lasts.
+/// <code>
+/// await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
+/// await using var traffic = await CtrafficFixture.StartAsync(o => o.Server = server);
+/// await server.KillAsync();          // marks "kill backend-1"
+/// await server.StartAsync();         // ends it
+/// </code>
+/// Implementations: <see cref="InProcessServer"/> (<see cref="InProcess"/>), a container
+/// (<c>CtrafficContainer</c>), an external address (<see cref="External"/>: no disruptions), a
+/// load balancer over several servers (<c>LoadBalancer</c>).
+/// </summary>
+public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private IDisposable? _down;
+    private int _disposed;
+
+    /// <summary>Creates a server named <paramref name="name"/>.</summary>
+    /// <param name="name">Names the server in its disruptions (<c>"kill NAME"</c>).</param>
+    protected CtrafficServer(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    /// <summary>
+    /// Starts a ctraffic server in this process, on a free port of 127.0.0.1 unless
+    /// <paramref name="configure"/> sets <see cref="EchoServerOptions.Address"/>.
+    /// </summary>
+    /// <param name="configure">Sets the options (host name, address, UDP); <see langword="null"/> keeps the defaults.</param>
+    /// <param name="name">Names it in its disruptions; <see langword="null"/> for the host name if one is set, else <c>server</c>.</param>
+    /// <returns>The server, serving.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound (e.g. in use).</exception>
+    public static InProcessServer InProcess(Action<EchoServerOptions>? configure = null, string? name = null)
+    {
+        var options = new EchoServerOptions { Address = InProcessServer.DefaultAddress };
+        configure?.Invoke(options);
+        return new InProcessServer(options, name ?? options.HostName ?? "server");
+    }
+
+    /// <summary>
+    /// A server the test does not control: the system under test at <paramref name="address"/>
+    /// (one <c>host:port</c>, or several comma-separated, the connections spread over them). It
+    /// supports no disruption: the test disrupts the system itself and marks it on the traffic.
+    /// </summary>
+    /// <param name="address">One or several <c>host:port</c>, comma-separated.</param>
+    /// <param name="name">Names it; <see langword="null"/> for the address.</param>
+    /// <returns>The server.</returns>
+    /// <exception cref="ArgumentException">An address is not <c>host:port</c>.</exception>
+    public static CtrafficServer External(string address, string? name = null) => new ExternalServer(address, name);
+
+    /// <summary>Names the server in its disruptions, e.g. <c>backend-1</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Where to send traffic: <c>host:port</c> (for an external server, possibly several, comma-separated).</summary>
+    public abstract string Address { get; }
+
+    /// <summary>The host name the server answers with, if known.</summary>
+    public virtual string? HostName => null;
+
+    /// <summary>The disruptions this server supports; the others throw <see cref="NotSupportedException"/>.</summary>
+    public abstract ServerDisruptions Supports { get; }
+
+    /// <summary>Whether the server serves now (not killed, stopped or paused).</summary>
+    public abstract bool IsRunning { get; }
+
+    /// <summary>
+    /// Kills the server as a crash does: every connection is reset (RST) and new ones are refused,
+    /// until <see cref="StartAsync"/>. Opens the disruption <c>"kill NAME"</c>.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="NotSupportedException">This server cannot be killed (see <see cref="Supports"/>).</exception>
+    /// <exception cref="InvalidOperationException">The server is not running.</exception>
+    public Task KillAsync(CancellationToken cancellationToken = default) => GoDownAsync(ServerDisruptions.Kill, "kill", KillCoreAsync, cancellationToken);
+
+    /// <summary>
+    /// Stops the server as a graceful shutdown does: every connection is closed (FIN) and new ones
+    /// are refused, until <see cref="StartAsync"/>. Opens the disruption <c>"stop NAME"</c>.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="NotSupportedException">This server cannot be stopped (see <see cref="Supports"/>).</exception>
+    /// <exception cref="InvalidOperationException">The server is not running.</exception>
+    public Task StopAsync(CancellationToken cancellationToken = default) => GoDownAsync(ServerDisruptions.Stop, "stop", StopCoreAsync, cancellationToken);
+
+    /// <summary>
+    /// Starts the server again on the same address after a kill or a stop, and returns once it
+    /// serves; ends the disruption that the kill or stop opened.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="NotSupportedException">This server cannot be started again (see <see cref="Supports"/>).</exception>
+    /// <exception cref="InvalidOperationException">The server is running.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        Require(ServerDisruptions.Start, "started again");
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        }
+
+        await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        IDisposable? down;
+        lock (_lock)
+        {
+            down = _down;
+            _down = null;
+        }
+
+        down?.Dispose();
+    }
+
+    /// <summary>
+    /// Freezes the server for <paramref name="duration"/>: connections stay open, nothing is
+    /// echoed or accepted. Marks the disruption <c>"pause NAME"</c> for as long as it lasts.
+    /// </summary>
+    /// <param name="duration">How long; positive.</param>
+    /// <param name="cancellationToken">Ends the pause early.</param>
+    /// <exception cref="NotSupportedException">This server cannot be paused (see <see cref="Supports"/>).</exception>
+    public async Task PauseAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        Require(ServerDisruptions.Pause, "paused");
+        using var span = BeginDisruption($"pause {Name}");
+        await PauseCoreAsync(duration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops or kills the server if it runs and releases what it holds. Calling it again does nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await DisposeAsyncCore().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Address})";
+
+    /// <summary>Kills the server (every connection reset); called only when <see cref="Supports"/> has <see cref="ServerDisruptions.Kill"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the connections are reset.</returns>
+    protected virtual Task KillCoreAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>Stops the server (every connection closed); called only when <see cref="Supports"/> has <see cref="ServerDisruptions.Stop"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the connections are closed.</returns>
+    protected virtual Task StopCoreAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>Starts the server again; called only when <see cref="Supports"/> has <see cref="ServerDisruptions.Start"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the server serves.</returns>
+    protected virtual Task StartCoreAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>Pauses the server for <paramref name="duration"/>; called only when <see cref="Supports"/> has <see cref="ServerDisruptions.Pause"/>.</summary>
+    /// <param name="duration">How long.</param>
+    /// <param name="cancellationToken">Ends the pause early.</param>
+    /// <returns>Completes once the server serves again.</returns>
+    protected virtual Task PauseCoreAsync(TimeSpan duration, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>Releases what the server holds.</summary>
+    /// <returns>Completes once released.</returns>
+    protected abstract ValueTask DisposeAsyncCore();
+
+    private async Task GoDownAsync(ServerDisruptions what, string verb, Func<CancellationToken, Task> core, CancellationToken cancellationToken)
+    {
+        Require(what, verb == "kill" ? "killed" : "stopped");
+        if (!IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is not running: start it first");
+        }
+
+        var span = BeginDisruption($"{verb} {Name}");
+        lock (_lock)
+        {
+            (_down, span) = (span, _down);
+        }
+
+        span?.Dispose();
+        await core(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Require(ServerDisruptions what, string verb)
+    {
+        if ((Supports & what) == 0)
+        {
+            throw new NotSupportedException($"{Name} ({GetType().Name}) cannot be {verb}; it supports: {Supports}");
+        }
+    }
+}
