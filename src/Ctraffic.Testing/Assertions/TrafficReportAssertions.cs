@@ -87,6 +87,22 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
+    /// <summary>
+    /// Every connection echoed again within <paramref name="within"/> of the end of the disruption
+    /// <paramref name="disruption"/> (see <see cref="TrafficReport.TimeToRecoverAfter"/>): "every
+    /// connection echoed again within 1 s of the server's return" is
+    /// <c>report.Should().HaveRecoveredAfter("kill backend-1", within: TimeSpan.FromSeconds(1))</c>.
+    /// </summary>
+    public AndConstraint<TrafficReportAssertions> HaveRecoveredAfter(string disruption, TimeSpan within, string because = "", params object[] becauseArgs)
+    {
+        var limit = within;
+        var took = Subject.TimeToRecoverAfter(disruption);
+        Fail(took is { } t && t <= limit, $"every connection echoing again within {S(limit)} of the end of '{disruption}'", because, becauseArgs, () => took is { } t
+            ? $"the last one took {S(t)}{Where(Subject)}"
+            : $"{Subject.Outages.Count(o => !o.Recovered)} connections have not echoed again{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
     /// <summary>The <paramref name="percentile"/>th percentile of the round-trip times is at most <paramref name="limit"/>.</summary>
     public AndConstraint<TrafficReportAssertions> HaveRttPercentileAtMost(double percentile, TimeSpan limit, string because = "", params object[] becauseArgs)
     {

@@ -39,6 +39,9 @@ public sealed partial class TrafficRun
     /// </summary>
     public TrafficReport GetReport()
     {
+        // Round trips before the counters: one consistent snapshot while the run goes on (see TrafficReport).
+        var live = !_finished;
+        var rtt = live ? TrafficReport.MergeRtt(_slices, ToTime, new TimeWindow(TimeSpan.Zero, TimeSpan.MaxValue)) : null;
         var stats = GetStatistics();
         var end = _finished ? (_deadlineTs == long.MaxValue || stats.Duration < ToTime(_deadlineTs - _startTs) ? stats.Duration : ToTime(_deadlineTs - _startTs)) : Elapsed;
         var endTicks = ToTicks(end);
@@ -91,8 +94,9 @@ public sealed partial class TrafficRun
             Lives = lives,
             PacketInterval = PacketInterval,
             End = end,
+            Live = live,
         };
-        return new TrafficReport(data, new TimeWindow(TimeSpan.Zero, end), null);
+        return new TrafficReport(data, new TimeWindow(TimeSpan.Zero, end), null, rtt);
     }
 
     private int AddMark(string name)

@@ -25,6 +25,9 @@ internal sealed class ReportData
 
     public required TimeSpan End { get; init; }
 
+    /// <summary>Whether the run was still going on when the data was taken (its slices still fill).</summary>
+    public bool Live { get; init; }
+
     private IReadOnlyList<TimeWindow>? _runOutages;
 
     /// <summary>Spans in which every connection that had echoed was in an outage.</summary>

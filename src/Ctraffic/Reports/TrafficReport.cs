@@ -14,8 +14,11 @@ public sealed class TrafficReport
     private readonly ReportData _data;
     private RttStatistics? _rtt;
 
-    internal TrafficReport(ReportData data, TimeWindow window, string? name)
+    internal TrafficReport(ReportData data, TimeWindow window, string? name, RttStatistics? rtt = null)
     {
+        // A live run goes on while the report is made: round trips are taken first, and every
+        // round trip is counted as received before it is recorded, so Rtt.Count <= Received.
+        _rtt = rtt ?? (data.Live ? MergeRtt(data, window) : null);
         _data = data;
         Period = window;
         Name = name;
@@ -96,7 +99,7 @@ public sealed class TrafficReport
     public long LostInFlight => LostConnections.Sum(c => c.LostInFlight);
 
     /// <summary>Round-trip times of the echoes in the window (kept per second: a window takes every second it overlaps).</summary>
-    public RttStatistics Rtt => _rtt ??= MergeRtt();
+    public RttStatistics Rtt => _rtt ??= MergeRtt(_data, Period);
 
     /// <summary>Outages of single connections that overlap the window, by start time.</summary>
     public IReadOnlyList<Outage> Outages { get; }
@@ -160,6 +163,35 @@ public sealed class TrafficReport
         return new TrafficReport(_data, new TimeWindow(mark.Time, next ?? _data.End), name);
     }
 
+    /// <summary>
+    /// How long after the end of the disruption <paramref name="name"/> (its time, for a plain
+    /// mark) every connection echoed again: the latest end of an outage that overlaps the
+    /// disruption (or starts within two packet intervals of its end, as one that it caused
+    /// does), less that end; <see cref="TimeSpan.Zero"/> if every connection echoed
+    /// again before it ended; <see langword="null"/> if one has not echoed again (yet).
+    /// </summary>
+    /// <param name="name">The disruption or mark.</param>
+    /// <returns>The time to recover from the end of the disruption, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentException">No mark has that name.</exception>
+    public TimeSpan? TimeToRecoverAfter(string name)
+    {
+        var mark = Find(name);
+        var end = mark.End ?? mark.Time;
+        var caused = end + (_data.PacketInterval * 2);
+        var latest = TimeSpan.Zero;
+        foreach (var outage in _data.Outages.Where(o => o.Start <= caused && o.End >= mark.Time))
+        {
+            if (!outage.Recovered)
+            {
+                return null;
+            }
+
+            latest = outage.End - end > latest ? outage.End - end : latest;
+        }
+
+        return latest;
+    }
+
     /// <summary>From the start of the run to the mark named <paramref name="name"/>.</summary>
     public TrafficReport Before(string name) => new(_data, new TimeWindow(TimeSpan.Zero, Find(name).Time), $"before '{name}'");
 
@@ -210,27 +242,31 @@ public sealed class TrafficReport
         return (sent, received, dropped, local);
     }
 
-    private IEnumerable<Slice> SlicesIn(TimeWindow window)
+    private static RttStatistics MergeRtt(ReportData data, TimeWindow window) => MergeRtt(data.Slices, data.ToTime, window);
+
+    private IEnumerable<Slice> SlicesIn(TimeWindow window) => SlicesIn(_data.Slices, _data.ToTime, window);
+
+    private static IEnumerable<Slice> SlicesIn(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
     {
-        var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
+        var sliceLength = toTime(slices.SliceTicks);
         var first = (int)(window.Start.Ticks / sliceLength.Ticks);
-        var last = (int)Math.Min(_data.Slices.Count - 1, window.End.Ticks / sliceLength.Ticks);
+        var last = (int)Math.Min(slices.Count - 1, window.End.Ticks / sliceLength.Ticks);
         for (var i = Math.Max(0, first); i <= last; i++)
         {
-            if (_data.Slices.Get(i) is { } slice)
+            if (slices.Get(i) is { } slice)
             {
                 yield return slice;
             }
         }
     }
 
-    private RttStatistics MergeRtt()
+    /// <summary>The round trips of <paramref name="window"/>: of every second that overlaps it (they are kept per second).</summary>
+    internal static RttStatistics MergeRtt(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
     {
-        // Round trips are kept per second: take every second that overlaps the window.
-        var second = _data.ToTime(_data.Slices.SliceTicks) * SliceLog.SlicesPerRtt;
-        var from = TimeSpan.FromTicks(Period.Start.Ticks - (Period.Start.Ticks % second.Ticks));
+        var second = toTime(slices.SliceTicks) * SliceLog.SlicesPerRtt;
+        var from = TimeSpan.FromTicks(window.Start.Ticks - (window.Start.Ticks % second.Ticks));
         var merged = new LogHistogram();
-        foreach (var slice in SlicesIn(new TimeWindow(from, Period.End)))
+        foreach (var slice in SlicesIn(slices, toTime, new TimeWindow(from, window.End)))
         {
             if (slice.Rtt is { } h)
             {
