@@ -52,6 +52,16 @@ public sealed class ContinuousTrafficOptions
     /// <summary>Longest wait between connect attempts. The default value is 100 ms (the original's 1 s makes recovery times coarse).</summary>
     public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a connection waits for an echo (or a write) before it is failed and re-connected, as
+    /// the original's 1 s read deadline does. Raise it to see whether connections survive a longer
+    /// partition (TCP retransmits until the echo comes). The default value is 1 second.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a connect may take before it counts as failed. The default value is 1.5 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
     /// <summary>An echo later than one packet interval plus this makes an outage. The default value is 100 ms.</summary>
     public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -110,6 +120,8 @@ public sealed class ContinuousTrafficOptions
         Protocol = Protocol,
         SourceAddresses = SourceAddresses,
         MaxConnectBackoff = MaxConnectBackoff,
+        ReadTimeout = ReadTimeout,
+        ConnectTimeout = ConnectTimeout,
         OutageThreshold = OutageThreshold,
         TimeProvider = TimeProvider,
     };

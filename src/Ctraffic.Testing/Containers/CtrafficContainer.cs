@@ -1,82 +1,182 @@
 using System.Net;
 using System.Net.Sockets;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
 
 namespace Ctraffic.Testing.Containers;
 
 /// <summary>
 /// A ctraffic server in a container (Testcontainers), behind the server seam: start it, give it
-/// to the traffic (<see cref="ContinuousTrafficOptions.Server"/>), and disrupt it for real — pause
-/// (every process frozen), stop (SIGTERM: the server closes its connections), start again on the
-/// same port. Each disruption marks itself on the traffic.
+/// to the traffic (<see cref="ContinuousTrafficOptions.Server"/>), and disrupt it for real — kill
+/// (SIGKILL: the process dies, the kernel closes its sockets), stop (SIGTERM: the server closes its
+/// connections), start again on the same address, pause (every process frozen), and, on a
+/// <see cref="CtrafficNetwork"/>, disconnect from the network and connect again. Each disruption
+/// marks itself on the traffic.
 /// <code>
 /// await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "backend-1");
 /// await using var traffic = CtrafficFixture.Start(o => o.Server = server);
 /// await server.PauseAsync(TimeSpan.FromMilliseconds(500));   // marks "pause backend-1"
 /// </code>
+/// Without a network the server is reached through Docker's port proxy on 127.0.0.1, which
+/// accepts connects while the server is down and then resets them; on a network it is reached at
+/// its own address, as on a real network.
 /// </summary>
 public sealed class CtrafficContainer : CtrafficServer
 {
     private const int ServerPort = Wire.DefaultPort;
     private readonly CtrafficContainerOptions _options;
-
+    private readonly EchoRoundTrip _ready;
+    private readonly IPAddress? _ip;
+    private IDisposable? _disconnected;
     private volatile bool _running;
 
-    private CtrafficContainer(CtrafficContainerOptions options, IContainer container, int hostPort)
+    private CtrafficContainer(CtrafficContainerOptions options, int hostPort, IPAddress? ip)
         : base(options.HostName)
     {
         _options = options;
-        Container = container;
         HostPort = hostPort;
+        _ip = ip;
+        _ready = new EchoRoundTrip(() => EndPoint);
+        var builder = new ContainerBuilder(options.Image)
+            .WithImagePullPolicy(_ => false)
+            .WithHostname(options.HostName)
+            .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(_ready, s => s.WithTimeout(options.StartTimeout).WithInterval(TimeSpan.FromMilliseconds(50))));
+        if (options.Network is { } network)
+        {
+            builder = builder
+                .WithNetwork(network.Network)
+                .WithNetworkAliases(options.HostName)
+                .WithCreateParameterModifier(p =>
+                {
+                    // A fixed address, so that the traffic's address survives a restart.
+                    foreach (var endpoint in p.NetworkingConfig?.EndpointsConfig?.Values ?? [])
+                    {
+                        endpoint.IPAMConfig = new EndpointIPAMConfig { IPv4Address = ip!.ToString() };
+                    }
+                });
+        }
+        else
+        {
+            builder = builder.WithPortBinding(hostPort, ServerPort);
+        }
+
+        Container = builder.Build();
     }
 
     /// <summary>The Testcontainers container, for anything else.</summary>
     public IContainer Container { get; }
 
-    /// <summary>The port on 127.0.0.1 that reaches the server.</summary>
+    /// <summary>The port on 127.0.0.1 that reaches the server through Docker's port proxy; 0 on a <see cref="CtrafficNetwork"/>.</summary>
     public int HostPort { get; }
 
-    /// <summary>Where to send traffic: <c>127.0.0.1:port</c>.</summary>
-    public override string Address => $"127.0.0.1:{HostPort}";
+    /// <summary>Where to send traffic: the container's own address on its network (<c>198.19.x.y:5003</c>), or <c>127.0.0.1:port</c> without one.</summary>
+    public override string Address => Ctraffic.HostPort.Format(EndPoint);
 
     /// <summary>The host name the server sends.</summary>
     public override string HostName => _options.HostName;
 
     /// <inheritdoc/>
-    public override ServerDisruptions Supports => ServerDisruptions.Stop | ServerDisruptions.Start | ServerDisruptions.Pause;
+    public override ServerDisruptions Supports => ServerDisruptions.Kill | ServerDisruptions.Stop | ServerDisruptions.Start | ServerDisruptions.Pause;
 
     /// <inheritdoc/>
     public override bool IsRunning => _running;
 
+    private IPEndPoint EndPoint => _ip is null ? new IPEndPoint(IPAddress.Loopback, HostPort) : new IPEndPoint(_ip, ServerPort);
+
     /// <summary>Starts a container and waits until the server answers a handshake.</summary>
+    /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The container, serving.</returns>
     /// <exception cref="CtrafficContainerException">Docker is not reachable, the image is missing, or the server did not answer.</exception>
     public static async Task<CtrafficContainer> StartAsync(Action<CtrafficContainerOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new CtrafficContainerOptions();
         configure?.Invoke(options);
         options.Validate();
-        var hostPort = options.HostPort != 0 ? options.HostPort : FreePort();
-        var container = new ContainerBuilder(options.Image)
-            .WithImagePullPolicy(_ => false)
-            .WithHostname(options.HostName)
-            .WithPortBinding(hostPort, ServerPort)
-            .Build();
-        var result = new CtrafficContainer(options, container, hostPort);
+        var network = options.Network;
+        var result = new CtrafficContainer(options, network is null ? (options.HostPort != 0 ? options.HostPort : FreePort()) : 0, network?.NextAddress());
         try
         {
             await result.StartCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await container.DisposeAsync().ConfigureAwait(false);
+            await result.Container.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
         return result;
     }
 
-    /// <summary>Starts the container (again, on the same port) and waits until the server answers a handshake.</summary>
+    /// <summary>
+    /// Disconnects the container from its network: its connections stay open but no packet gets
+    /// through (TCP retransmits), new connects get no answer — a network partition of this one
+    /// server. Opens the disruption <c>"disconnect NAME"</c>, which <see cref="ConnectAsync"/> ends.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once disconnected.</returns>
+    /// <exception cref="InvalidOperationException">The container is not on a <see cref="CtrafficNetwork"/>, or is disconnected already.</exception>
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
+    {
+        var network = _options.Network ?? throw new InvalidOperationException($"{Name} is on no CtrafficNetwork: only such a container can be disconnected");
+        var span = BeginDisruption($"disconnect {Name}");
+        if (Interlocked.CompareExchange(ref _disconnected, span, null) is not null)
+        {
+            span.Dispose();
+            throw new InvalidOperationException($"{Name} is disconnected already");
+        }
+
+        using var docker = DockerClient();
+        await docker.Networks.DisconnectNetworkAsync(network.Name, new NetworkDisconnectParameters { Container = Container.Id, Force = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects the container to its network again, on the same address; ends the disruption <see cref="DisconnectAsync"/> opened.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once connected.</returns>
+    /// <exception cref="InvalidOperationException">The container is not disconnected.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var network = _options.Network ?? throw new InvalidOperationException($"{Name} is on no CtrafficNetwork");
+        var span = Volatile.Read(ref _disconnected) ?? throw new InvalidOperationException($"{Name} is not disconnected");
+        using var docker = DockerClient();
+        await docker.Networks.ConnectNetworkAsync(network.Name, new NetworkConnectParameters
+        {
+            Container = Container.Id,
+            EndpointConfig = new EndpointSettings
+            {
+                IPAMConfig = new EndpointIPAMConfig { IPv4Address = _ip!.ToString() },
+                Aliases = [HostName],
+            },
+        }, cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _disconnected, null)?.Dispose();
+        span.Dispose();
+    }
+
+    /// <summary>
+    /// Disconnects the container for <paramref name="duration"/> and connects it again
+    /// (<see cref="DisconnectAsync"/>, then <see cref="ConnectAsync"/>).
+    /// </summary>
+    /// <param name="duration">How long; positive.</param>
+    /// <param name="cancellationToken">Ends the partition early.</param>
+    /// <returns>Completes once connected again.</returns>
+    public async Task DisconnectForAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        await DisconnectAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the container (again, on the same address) and waits until the server answers a handshake.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Completes once the server answers.</returns>
     protected override async Task StartCoreAsync(CancellationToken cancellationToken)
@@ -87,12 +187,24 @@ public sealed class CtrafficContainer : CtrafficServer
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not CtrafficContainerException)
         {
-            throw new CtrafficContainerException(
-                $"cannot start a container of {_options.Image}: {ex.Message} (is the Docker engine running, and the image built with build/image.sh?)", ex);
+            throw ex is TimeoutException
+                ? new CtrafficContainerException(
+                    $"the ctraffic server in the container did not answer a handshake on {Address} within {_options.StartTimeout.TotalSeconds:0} s{(_ready.LastError is { } last ? $": {last.Message}" : "")}", ex)
+                : new CtrafficContainerException(
+                    $"cannot start a container of {_options.Image}: {ContainerErrors.Explain(ex)} (is the Docker engine running, and the image built with build/image.sh?)", ex);
         }
 
-        await WaitForHandshakeAsync(cancellationToken).ConfigureAwait(false);
         _running = true;
+    }
+
+    /// <summary>Kills the server process (SIGKILL): it dies at once and the kernel closes its sockets.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the container has stopped.</returns>
+    protected override async Task KillCoreAsync(CancellationToken cancellationToken)
+    {
+        _running = false;
+        using var docker = DockerClient();
+        await docker.Containers.KillContainerAsync(Container.Id, new ContainerKillParameters { Signal = "KILL" }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the container: the server gets SIGTERM and closes every connection (FIN).</summary>
@@ -127,49 +239,7 @@ public sealed class CtrafficContainer : CtrafficServer
     /// <returns>Completes once removed.</returns>
     protected override ValueTask DisposeAsyncCore() => Container.DisposeAsync();
 
-    private async Task WaitForHandshakeAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + _options.StartTimeout;
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(1));
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, HostPort), timeout.Token).ConfigureAwait(false);
-                await socket.SendAsync(new byte[Wire.HandshakeSize], SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                var reply = new byte[Wire.HandshakeSize];
-                var got = 0;
-                while (got < reply.Length)
-                {
-                    var n = await socket.ReceiveAsync(reply.AsMemory(got), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    got += n;
-                }
-
-                if (got == reply.Length)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new CtrafficContainerException(
-            $"the ctraffic server in the container did not answer a handshake on {Address} within {_options.StartTimeout.TotalSeconds:0} s{(last is null ? "" : $": {last.Message}")}", last);
-    }
+    private static DockerClient DockerClient() => TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build();
 
     private static int FreePort()
     {

@@ -18,6 +18,12 @@ public sealed class CtrafficContainerOptions
     /// </summary>
     public int HostPort { get; set; }
 
+    /// <summary>
+    /// The network the container joins, reached at its own address (no port proxy); <see langword="null"/>
+    /// reaches it through a port on 127.0.0.1 (<see cref="HostPort"/>). The default value is <see langword="null"/>.
+    /// </summary>
+    public CtrafficNetwork? Network { get; set; }
+
     /// <summary>How long to wait for the server to answer a handshake after a start. The default value is 30 seconds.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -27,6 +33,11 @@ public sealed class CtrafficContainerOptions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Image, nameof(Image));
         ArgumentException.ThrowIfNullOrWhiteSpace(HostName, nameof(HostName));
+        if (Network is not null && HostPort != 0)
+        {
+            throw new ArgumentException($"{nameof(HostPort)} is for a container without a {nameof(Network)}: on a network it is reached at its own address", nameof(HostPort));
+        }
+
         if (HostPort is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(HostPort), $"{nameof(HostPort)} must be 0 to 65535, was {HostPort}.");

@@ -1,0 +1,81 @@
+using System.Net;
+using Ctraffic.Testing.Containers;
+using FluentAssertions;
+
+namespace Ctraffic.Testing.Tests;
+
+/// <summary>Server containers on a network the test makes, reached at their own addresses (no port proxy).</summary>
+public class NetworkContainerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void RequireDocker()
+    {
+        if (DockerEnvironment.WhyNot is { } why)
+        {
+            Assert.Skip($"needs Docker and the {DockerEnvironment.Image} image: {why}");
+        }
+    }
+
+    [Fact]
+    public async Task ContainersOnATestNetworkAreReachedAtTheirOwnAddresses()
+    {
+        RequireDocker();
+        await using var network = await CtrafficNetwork.CreateAsync(Ct);
+        await using var one = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
+        await using var two = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-2"; o.Network = network; }, Ct);
+
+        await using var traffic = CtrafficFixture.Start(o => { o.Address = $"{one.Address},{two.Address}"; o.Connections = 4; });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+        var report = await traffic.StopAsync(Ct);
+
+        network.Subnet.Should().MatchRegex(@"^198\.19\.\d+\.0/24$");
+        IPEndPoint.Parse(one.Address).Address.ToString().Should().StartWith(network.Subnet[..^4]);
+        one.HostPort.Should().Be(0, "no port proxy is involved");
+        report.Should().HaveLostNoConnections().And.HaveLostNoPackets();
+        report.Hosts.Select(h => (h.Host, h.Connections)).Should().Equal(("backend-1", 2), ("backend-2", 2));
+    }
+
+    [Fact]
+    public async Task AKilledContainerRestartedInPlaceKeepsItsAddressAndItsConnectionsComeBack()
+    {
+        RequireDocker();
+        await using var network = await CtrafficNetwork.CreateAsync(Ct);
+        await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
+        var address = server.Address;
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+
+        await server.KillAsync(Ct);
+        await server.StartAsync(Ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(15), Ct);
+        var report = await traffic.StopAsync(Ct);
+
+        server.Address.Should().Be(address);
+        var kill = report.Window("kill backend-1");
+        kill.LostConnections.Should().HaveCount(5).And.OnlyContain(c => c.Host == "backend-1", "with no port proxy, a connect to the dead server is refused: no short-lived connection on no host");
+        report.Hosts.Should().ContainSingle().Which.Lasting.Should().Be(5);
+        report.Should().HaveRecoveredAfter("kill backend-1", within: TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task ANetworkDisconnectOfTwoSecondsIsAnOutageOfAboutTwoSeconds()
+    {
+        RequireDocker();
+        await using var network = await CtrafficNetwork.CreateAsync(Ct);
+        await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
+        // A read time-out longer than the partition: TCP retransmits, and the connections survive it.
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; o.ReadTimeout = TimeSpan.FromSeconds(10); });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
+
+        await server.DisconnectForAsync(TimeSpan.FromSeconds(2), Ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(15), Ct);
+        var report = await traffic.StopAsync(Ct);
+
+        var partition = report.Window("disconnect backend-1");
+        partition.Should().HaveLostNoConnections("TCP retransmits through a 2 s partition when the read time-out is longer");
+        // At least the partition; at most the partition plus the retransmission back-off (0.2 + 0.4 + 0.8 + 1.6 s).
+        partition.LongestRunOutage.Should().BeGreaterThan(TimeSpan.FromSeconds(1.8)).And.BeLessThan(TimeSpan.FromSeconds(4));
+        partition.Retransmits.Should().BePositive();
+    }
+}
