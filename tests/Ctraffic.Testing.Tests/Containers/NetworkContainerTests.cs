@@ -78,4 +78,18 @@ public class NetworkContainerTests
         partition.LongestRunOutage.Should().BeGreaterThan(TimeSpan.FromSeconds(1.8)).And.BeLessThan(TimeSpan.FromSeconds(4));
         partition.Retransmits.Should().BePositive();
     }
+
+    [Fact]
+    public async Task AClientInsideTheNetworkReachesTheServersByHostName()
+    {
+        RequireDocker();
+        await using var network = await CtrafficNetwork.CreateAsync(Ct);
+        await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
+
+        var stats = await CtrafficClientContainer.RunAsync(network, "backend-1:5003", o => { o.Connections = 4; o.RateKBps = 40; o.Duration = TimeSpan.FromSeconds(2); }, Ct);
+
+        stats.FailedConnections.Should().Be(0);
+        stats.Sent.Should().BePositive().And.Be(stats.Received);
+        stats.ConnStats.Should().HaveCount(4).And.OnlyContain(c => c.Host == "backend-1");
+    }
 }
