@@ -7,6 +7,9 @@ namespace Ctraffic.Cli;
 /// <summary>The flags of the original ctraffic (same names, defaults and syntax), plus ours.</summary>
 internal sealed class CliOptions
 {
+    /// <summary>The longest host name a resolver takes (DNS: 253 characters, the runtime: 255).</summary>
+    private const int MaximumHostNameLength = 253;
+
     public bool Server { get; set; }
     public string Address { get; set; } = "[::1]:5003";
     public int Nconn { get; set; } = 1;
@@ -27,6 +30,7 @@ internal sealed class CliOptions
     public bool Local { get; set; }
     public string Plot { get; set; } = "";
     public string HostName { get; set; } = "";
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.Zero;
 
     public StatisticsDetail StatsDetail => Stats switch
     {
@@ -61,6 +65,7 @@ internal sealed class CliOptions
         f.Bool("local", false, "Run against an in-process server on loopback (no setup needed)", v => o.Local = v);
         f.String("plot", "", "With -analyze: write an SVG graph to this file", v => o.Plot = v);
         f.String("hostname", "", "Server: the host name sent to clients (default: the machine's)", v => o.HostName = v);
+        f.Duration("keepalive", TimeSpan.Zero, "Server: TCP keep-alive after this idle time; a vanished peer is released after about twice it (0: off)", v => o.KeepAlive = v);
         f.Parse(args);
         if (f.Rest.Count > 0)
         {
@@ -83,6 +88,9 @@ internal sealed class CliOptions
             throw new UsageException($"invalid value \"{Address}\" for flag -address: listen on an IP address, e.g. [::]:5003");
         }
 
+        Require(hp.IPAddress is not null || hp.Host.Length <= MaximumHostNameLength, "address", Address, $"the host name is longer than {MaximumHostNameLength} characters");
+        Require(KeepAlive == TimeSpan.Zero || (KeepAlive >= Ctraffic.Server.EchoServerOptions.MinimumKeepAlive && KeepAlive <= Ctraffic.Server.EchoServerOptions.MaximumKeepAlive),
+            "keepalive", GoDuration.Format(KeepAlive), $"must be 0 (off) or 1s to {GoDuration.Format(Ctraffic.Server.EchoServerOptions.MaximumKeepAlive)}");
         Require(Nconn is >= 1 and <= TrafficOptions.MaximumConnections, "nconn", Nconn, $"must be 1 to {TrafficOptions.MaximumConnections}");
         Require(Retries >= 1, "retries", Retries, "must be at least 1");
         Require((long)Nconn * Retries <= int.MaxValue, "retries", Retries, "nconn*retries is too large");

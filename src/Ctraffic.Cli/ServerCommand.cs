@@ -17,12 +17,15 @@ internal static class ServerCommand
                 Address = options.Address,
                 Udp = options.Udp,
                 HostName = options.HostName.Length > 0 ? options.HostName : null,
-                Log = line => stderr.WriteLine(CtrafficCommand.LogLine(line)),
+                KeepAlive = options.KeepAlive > TimeSpan.Zero ? options.KeepAlive : null,
+                Log = line => TryWriteLine(stderr, CtrafficCommand.LogLine(line)),
             });
         }
         catch (SocketException ex)
         {
-            await stderr.WriteLineAsync(CtrafficCommand.LogLine($"listen tcp {options.Address}: {ex.Message}")).ConfigureAwait(false);
+            // As the original: "listen tcp [::1]:5003: bind: address already in use".
+            var why = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "bind: address already in use" : ex.Message;
+            TryWriteLine(stderr, CtrafficCommand.LogLine($"listen tcp {options.Address}: {why}"));
             return CtrafficCommand.ExitFailure;
         }
 
@@ -37,5 +40,17 @@ internal static class ServerCommand
         }
 
         return CtrafficCommand.ExitOk;
+    }
+
+    /// <summary>A log line to stderr; stderr closed or full costs the line, never the server.</summary>
+    private static void TryWriteLine(TextWriter stderr, string line)
+    {
+        try
+        {
+            stderr.WriteLine(line);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+        }
     }
 }

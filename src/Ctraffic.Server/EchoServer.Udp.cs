@@ -1,21 +1,20 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Server.Internal;
 
 namespace Ctraffic.Server;
 
 /// <content>
 /// UDP: every datagram is answered with the same length, the host name over its start, sent from
-/// the address the request was sent to. On a wildcard address the server learns each destination
-/// address from IP_PKTINFO / IPV6_PKTINFO and answers through a socket bound to exactly that
-/// address and port, so replies leave from the address the client talked to (multi-homed hosts, VIPs).
+/// the address the request was sent to. One socket and one receive loop serve every local address:
+/// the destination address is learnt from IP_PKTINFO / IPV6_PKTINFO and the reply is sent from the
+/// same socket with that address as its source (see <see cref="UdpReply"/>), so replies leave from
+/// the address the client talked to (multi-homed hosts, VIPs) and no address costs a descriptor.
 /// </content>
 public sealed partial class EchoServer
 {
     private const int MaxDatagram = 65_535;
 
-    private readonly ConcurrentDictionary<IPAddress, Socket> _udpByAddress = new();
-    private readonly List<Task> _udpLoops = [];
     private readonly Socket? _udp;
     private Task? _udpLoop;
     private long _udpReplies;
@@ -26,7 +25,7 @@ public sealed partial class EchoServer
     private Socket StartUdp(IPEndPoint endPoint)
     {
         var socket = NewUdpSocket(endPoint);
-        _udpLoop = Task.Run(() => UdpLoopAsync(socket, endPoint.Address.Equals(IPAddress.IPv6Any) || endPoint.Address.Equals(IPAddress.Any)));
+        _udpLoop = Task.Run(() => UdpLoopAsync(socket));
         return socket;
     }
 
@@ -40,7 +39,7 @@ public sealed partial class EchoServer
                 socket.DualMode = true;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No address reuse: a second server on the port must fail, not share the datagrams.
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
             {
                 socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
@@ -61,7 +60,7 @@ public sealed partial class EchoServer
         }
     }
 
-    private async Task UdpLoopAsync(Socket socket, bool wildcard)
+    private async Task UdpLoopAsync(Socket socket)
     {
         var buffer = new byte[MaxDatagram];
         EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
@@ -82,84 +81,25 @@ public sealed partial class EchoServer
                 continue;
             }
 
+            if (r.RemoteEndPoint is not IPEndPoint to || to.Port == 0)
+            {
+                // No one to answer (a datagram from port 0 cannot be replied to).
+                continue;
+            }
+
             var n = r.ReceivedBytes;
             _hostName.AsSpan(0, Math.Min(_hostName.Length, n)).CopyTo(buffer);
-            var reply = wildcard ? ReplySocket(r.PacketInformation.Address, socket) : socket;
             try
             {
-                await reply.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, r.RemoteEndPoint, _stopping.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _udpReplies);
+                if (UdpReply.Send(socket, buffer.AsSpan(0, n), to, r.PacketInformation.Address, r.PacketInformation.Interface))
+                {
+                    Interlocked.Increment(ref _udpReplies);
+                }
             }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
+                break;
             }
-        }
-
-        if (socket == _udp)
-        {
-            Task[] loops;
-            lock (_udpLoops)
-            {
-                loops = [.. _udpLoops];
-            }
-
-            foreach (var s in _udpByAddress.Values)
-            {
-                s.Dispose();
-            }
-
-            await Task.WhenAll(loops).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The socket bound to <paramref name="destination"/> and the server's port, made when first needed.</summary>
-    private Socket ReplySocket(IPAddress destination, Socket fallback)
-    {
-        if (destination.IsIPv4MappedToIPv6)
-        {
-            destination = destination.MapToIPv4();
-        }
-
-        if (destination.Equals(IPAddress.Any) || destination.Equals(IPAddress.IPv6Any))
-        {
-            return fallback;
-        }
-
-        if (_udpByAddress.TryGetValue(destination, out var existing))
-        {
-            return existing;
-        }
-
-        lock (_udpByAddress)
-        {
-            if (_udpByAddress.TryGetValue(destination, out existing))
-            {
-                return existing;
-            }
-
-            if (_stopping.IsCancellationRequested)
-            {
-                return fallback;
-            }
-
-            Socket bound;
-            try
-            {
-                bound = NewUdpSocket(new IPEndPoint(destination, LocalEndPoint.Port));
-            }
-            catch (SocketException)
-            {
-                return fallback;
-            }
-
-            _udpByAddress[destination] = bound;
-            lock (_udpLoops)
-            {
-                // Datagrams to this address now arrive on the bound socket: serve it too.
-                _udpLoops.Add(Task.Run(() => UdpLoopAsync(bound, wildcard: false)));
-            }
-
-            return bound;
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class EchoServer : IAsyncDisposable
                 _listener.DualMode = true;
             }
 
-            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            ListenAddressReuse.Allow(_listener);
             _listener.Bind(new IPEndPoint(ip, address.Port));
             _listener.Listen(options.Backlog);
             LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
@@ -242,7 +242,7 @@ public sealed partial class EchoServer : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _acceptErrors);
-                _options.Log?.Invoke(ex.SocketErrorCode == SocketError.TooManyOpenSockets
+                Log(ex.SocketErrorCode == SocketError.TooManyOpenSockets
                     ? $"accept: too many open files ({ActiveConnections} connections, open-file limit {FileLimit.Current()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); waiting {backoff.TotalMilliseconds:0} ms"
                     : $"accept: {ex.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
                 try
@@ -258,7 +258,19 @@ public sealed partial class EchoServer : IAsyncDisposable
                 continue;
             }
 
-            socket.NoDelay = true;
+            try
+            {
+                socket.NoDelay = true;
+                if (_options.KeepAlive is { } keepAlive)
+                {
+                    KeepAlive.Apply(socket, keepAlive);
+                }
+            }
+            catch (SocketException)
+            {
+                // Reset before we got to it: the connection's loop ends it at once.
+            }
+
             var id = Interlocked.Increment(ref _accepted);
             var connection = new EchoConnection(id, socket, _hostName, _onClosed);
             _connections[id] = connection;

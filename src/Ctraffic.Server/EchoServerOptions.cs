@@ -24,8 +24,27 @@ public sealed class EchoServerOptions
     /// <summary>Listen backlog. The default value is 4096.</summary>
     public int Backlog { get; set; } = 4096;
 
-    /// <summary>Called with a line of text for events worth a log line (accept errors). The default value is <see langword="null"/>.</summary>
+    /// <summary>
+    /// Called with a line of text for events worth a log line (accept errors), from a queue off the
+    /// accept loop: a log that throws or blocks costs log lines, never connections. The default
+    /// value is <see langword="null"/>.
+    /// </summary>
     public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// TCP keep-alive on every connection: after this long idle the kernel probes the peer, and a
+    /// peer that vanished without a FIN (unplugged, crashed host) is released after about twice
+    /// this. At least <see cref="MinimumKeepAlive"/>, at most <see cref="MaximumKeepAlive"/>. The
+    /// default value is <see langword="null"/>: off, as the original (such peers are held until the
+    /// server stops).
+    /// </summary>
+    public TimeSpan? KeepAlive { get; set; }
+
+    /// <summary>The shortest <see cref="KeepAlive"/>: 1 s.</summary>
+    public static TimeSpan MinimumKeepAlive { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest <see cref="KeepAlive"/>: 32 767 s (about 9 h), the kernel's limit.</summary>
+    public static TimeSpan MaximumKeepAlive { get; } = TimeSpan.FromSeconds(32_767);
 
     /// <summary>The host name in effect: <see cref="HostName"/> or the machine's.</summary>
     public string EffectiveHostName => HostName ?? Dns.GetHostName();
@@ -46,7 +65,12 @@ public sealed class EchoServerOptions
 
         if (System.Text.Encoding.UTF8.GetByteCount(EffectiveHostName) > Wire.HandshakeSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(HostName), $"{nameof(HostName)} must be at most {Wire.HandshakeSize} bytes of UTF-8.");
+            throw new ArgumentOutOfRangeException(nameof(HostName), $"{nameof(HostName)} must be at most {Wire.HandshakeSize} bytes of UTF-8, was {System.Text.Encoding.UTF8.GetByteCount(EffectiveHostName)}.");
+        }
+
+        if (KeepAlive is { } keepAlive && (keepAlive < MinimumKeepAlive || keepAlive > MaximumKeepAlive))
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAlive), $"{nameof(KeepAlive)} must be {MinimumKeepAlive.TotalSeconds:0} s to {MaximumKeepAlive.TotalSeconds:0} s, was {keepAlive}.");
         }
 
         if (Backlog < 1)

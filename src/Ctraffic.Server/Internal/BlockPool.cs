@@ -9,18 +9,40 @@ namespace Ctraffic.Server.Internal;
 /// (<see cref="MemoryPool{T}.Shared"/> makes an owner object per rent, and its array pool keeps
 /// few arrays per core: with hundreds of connections it allocated hundreds of bytes per packet.)
 /// </summary>
+/// <remarks>
+/// The pool trims itself: every <see cref="TrimInterval"/> it keeps no more free blocks than were
+/// in use at once during the interval before (at least <see cref="MinKept"/>), so the memory of a
+/// burst (thousands of peers that do not read) goes back within two intervals, while a steady load
+/// never loses a block it needs again. A trim that lets go of much memory asks for a collection,
+/// since an idle server allocates nothing that would start one.
+/// </remarks>
 internal sealed class BlockPool : MemoryPool<byte>
 {
     public const int BlockSize = 4096;
+    public const int MinKept = 64;
     private const int MaxKept = 4096;
+    private const long CollectAfterBytes = 4 << 20;
+    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentBag<Block> _free = [];
+    private readonly Timer _trimTimer;
+    private int _kept;
+    private int _inUse;
+    private int _peak;
+
+    private BlockPool()
+    {
+        _trimTimer = new Timer(static pool => ((BlockPool)pool!).Trim(), this, TrimInterval, TrimInterval);
+    }
 
     public static BlockPool Instance { get; } = new();
 
     public override int MaxBufferSize => BlockSize;
 
     /// <summary>Blocks kept for reuse now.</summary>
-    public int Kept => _free.Count;
+    public int Kept => Volatile.Read(ref _kept);
+
+    /// <summary>Blocks rented and not given back now.</summary>
+    public int InUse => Volatile.Read(ref _inUse);
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
@@ -29,17 +51,68 @@ internal sealed class BlockPool : MemoryPool<byte>
             throw new ArgumentOutOfRangeException(nameof(minBufferSize), $"at most {BlockSize} bytes");
         }
 
-        return _free.TryTake(out var block) ? block : new Block(this);
+        var inUse = Interlocked.Increment(ref _inUse);
+        if (inUse > Volatile.Read(ref _peak))
+        {
+            RaisePeak(inUse);
+        }
+
+        if (_free.TryTake(out var block))
+        {
+            Interlocked.Decrement(ref _kept);
+            return block;
+        }
+
+        return new Block(this);
+    }
+
+    /// <summary>
+    /// Lets go of the free blocks beyond the most in use at once since the last trim (at least
+    /// <see cref="MinKept"/> stay); returns how many it let go of.
+    /// </summary>
+    public int Trim()
+    {
+        var keep = Math.Max(MinKept, Interlocked.Exchange(ref _peak, Volatile.Read(ref _inUse)));
+        var dropped = 0;
+        while (Volatile.Read(ref _kept) > keep && _free.TryTake(out _))
+        {
+            Interlocked.Decrement(ref _kept);
+            dropped++;
+        }
+
+        if ((long)dropped * BlockSize >= CollectAfterBytes)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+        }
+
+        return dropped;
     }
 
     protected override void Dispose(bool disposing)
     {
     }
 
+    private void RaisePeak(int inUse)
+    {
+        var peak = Volatile.Read(ref _peak);
+        while (inUse > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peak, inUse, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
+        }
+    }
+
     private void Return(Block block)
     {
-        if (_free.Count < MaxKept)
+        Interlocked.Decrement(ref _inUse);
+        if (Volatile.Read(ref _kept) < MaxKept)
         {
+            Interlocked.Increment(ref _kept);
             _free.Add(block);
         }
     }

@@ -13,6 +13,12 @@ namespace Ctraffic.Server.Internal;
 /// asynchronously. Nothing is allocated per packet, there is no thread hop, and
 /// a connection holds one state machine and one file descriptor (the socket).
 /// </summary>
+/// <remarks>
+/// The handshake is read on its own, at most the 64 bytes still missing per receive, on the stack;
+/// a handshake that arrives in pieces is kept in one 64-byte array until it is whole. A peer that
+/// sends it one byte per segment therefore holds 64 bytes, not a pooled 4 KB block per segment
+/// (which it did: 63 blocks, 250 KB, per connection).
+/// </remarks>
 internal sealed class EchoConnection
 {
     private static readonly PipeOptions PipeOptions = new(
@@ -30,6 +36,8 @@ internal sealed class EchoConnection
     private readonly Action<EchoConnection> _onClosed;
     private volatile bool _stopping;
     private bool _handshakeSent;
+    private byte[]? _partial;
+    private int _partialLength;
     private int _aborted;
 
     /// <summary>A connection on an accepted socket; <paramref name="onClosed"/> runs once its socket is closed.</summary>
@@ -116,6 +124,23 @@ internal sealed class EchoConnection
             {
                 // Wait for data without holding a buffer.
                 await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (!_handshakeSent)
+                {
+                    var (state, unsent) = ReceiveHandshake();
+                    if (unsent is not null)
+                    {
+                        // The socket could not take 64 bytes at once: the stamped rest waits for room.
+                        await _socket.SendAsync(unsent, SocketFlags.None).ConfigureAwait(false);
+                    }
+
+                    if (state == HandshakeState.Closed)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
                 var n = _socket.Receive(writer.GetMemory(BlockPool.BlockSize).Span, SocketFlags.None, out var error);
                 if (error == SocketError.WouldBlock)
                 {
@@ -134,7 +159,7 @@ internal sealed class EchoConnection
                 }
                 else
                 {
-                    // The client half-closed: echo what is left (a short handshake), then close.
+                    // The client half-closed: echo what is left, then close.
                     open = false;
                     await writer.CompleteAsync().ConfigureAwait(false);
                 }
@@ -149,13 +174,6 @@ internal sealed class EchoConnection
                 {
                     // Stopped: what still comes is read and dropped until the client closes.
                     reader.AdvanceTo(buffer.End);
-                    continue;
-                }
-
-                if (!_handshakeSent && buffer.Length < Wire.HandshakeSize && open)
-                {
-                    // The handshake goes back in one piece, once its 64 bytes are in.
-                    reader.AdvanceTo(buffer.Start, buffer.End);
                     continue;
                 }
 
@@ -180,29 +198,63 @@ internal sealed class EchoConnection
         }
     }
 
-    /// <summary>Sends what the kernel takes at once (the handshake first); returns what is left.</summary>
-    private ReadOnlySequence<byte> SendNow(ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// Takes in what is there of the handshake, at most the bytes still missing. Once its 64 bytes
+    /// are in (or the client half-closes before), they go back with the host name over their start;
+    /// returns what the kernel did not take of them at once.
+    /// </summary>
+    private (HandshakeState State, byte[]? Unsent) ReceiveHandshake()
     {
-        if (!_handshakeSent)
+        Span<byte> first = stackalloc byte[Wire.HandshakeSize];
+        var have = _partialLength;
+        _partial.AsSpan(0, have).CopyTo(first);
+        var n = _socket.Receive(first[have..], SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
         {
-            _handshakeSent = true;
-            var length = (int)Math.Min(buffer.Length, Wire.HandshakeSize);
-            Span<byte> first = stackalloc byte[Wire.HandshakeSize];
-            buffer.Slice(0, length).CopyTo(first);
-            _hostName.Span[..Math.Min(_hostName.Length, length)].CopyTo(first);
-            var sent = SendSome(first[..length]);
-            if (sent < length)
-            {
-                // The socket cannot take 64 bytes: send the stamped copy and the rest later.
-                var copy = new byte[length - sent + (buffer.Length - length)];
-                first[sent..length].CopyTo(copy);
-                buffer.Slice(length).CopyTo(copy.AsSpan(length - sent));
-                return new ReadOnlySequence<byte>(copy);
-            }
-
-            buffer = buffer.Slice(length);
+            return (HandshakeState.Incomplete, null);
         }
 
+        if (error != SocketError.Success)
+        {
+            return (HandshakeState.Closed, null);
+        }
+
+        if (_stopping)
+        {
+            // Stopped: what still comes is read and dropped until the client closes.
+            _partial = null;
+            _partialLength = 0;
+            return (n == 0 ? HandshakeState.Closed : HandshakeState.Incomplete, null);
+        }
+
+        have += n;
+        if (n > 0 && have < Wire.HandshakeSize)
+        {
+            // In pieces: keep what is in (64 bytes at most) until the rest comes.
+            _partial ??= new byte[Wire.HandshakeSize];
+            first[..have].CopyTo(_partial);
+            _partialLength = have;
+            return (HandshakeState.Incomplete, null);
+        }
+
+        // Whole, or a short handshake at half-close: it goes back in one piece, stamped.
+        _handshakeSent = true;
+        _partial = null;
+        _partialLength = 0;
+        var state = n == 0 ? HandshakeState.Closed : HandshakeState.Sent;
+        if (have == 0)
+        {
+            return (state, null);
+        }
+
+        _hostName.Span[..Math.Min(_hostName.Length, have)].CopyTo(first);
+        var sent = SendSome(first[..have]);
+        return (state, sent < have ? first[sent..have].ToArray() : null);
+    }
+
+    /// <summary>Sends what the kernel takes at once; returns what is left.</summary>
+    private ReadOnlySequence<byte> SendNow(ReadOnlySequence<byte> buffer)
+    {
         while (!buffer.IsEmpty)
         {
             var segment = buffer.First.Span;
@@ -227,5 +279,17 @@ internal sealed class EchoConnection
         {
             await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
         }
+    }
+
+    private enum HandshakeState
+    {
+        /// <summary>Not all 64 bytes are in yet.</summary>
+        Incomplete,
+
+        /// <summary>The handshake went back; from now on everything is echoed.</summary>
+        Sent,
+
+        /// <summary>The connection ends.</summary>
+        Closed,
     }
 }
