@@ -6,8 +6,8 @@ namespace Ctraffic;
 /// </summary>
 internal static class Eventually
 {
-    /// <summary>Whether <paramref name="condition"/> became true within <paramref name="timeout"/>, checked every 10 ms.</summary>
-    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Whether <paramref name="condition"/> became true within <paramref name="timeout"/>, checked every 10 ms (the time-out bounds it: no token needed).</summary>
+    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
@@ -17,7 +17,7 @@ internal static class Eventually
                 return false;
             }
 
-            await Task.Delay(10, cancellationToken);
+            await Task.Delay(10);
         }
 
         return true;
