@@ -13,6 +13,15 @@ internal static class DockerEnvironment
     /// <summary>Why container tests cannot run, or <see langword="null"/> if they can.</summary>
     public static string? WhyNot => Missing.Value;
 
+    /// <summary>Skips the test, saying why, where container tests cannot run.</summary>
+    public static void Require()
+    {
+        if (WhyNot is { } why)
+        {
+            Assert.Skip($"needs Docker and the {Image} image: {why}");
+        }
+    }
+
     [ModuleInitializer]
     internal static void Configure()
     {

@@ -8,18 +8,10 @@ public class ContainerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static void RequireDocker()
-    {
-        if (DockerEnvironment.WhyNot is { } why)
-        {
-            Assert.Skip($"needs Docker and the {DockerEnvironment.Image} image: {why}");
-        }
-    }
-
     [Fact]
     public async Task TrafficToAContainerIsAnsweredByItsHostName()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-1", Ct);
         await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
@@ -33,7 +25,7 @@ public class ContainerTests
     [Fact]
     public async Task APausedContainerKeepsItsConnectionsButMakesAnOutage()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-2", Ct);
         await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
@@ -54,7 +46,7 @@ public class ContainerTests
     [Fact]
     public async Task AStoppedAndRestartedContainerLosesEveryConnectionAndTheyComeBack()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "box-3", Ct);
         await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Connections = 5; });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
@@ -80,7 +72,7 @@ public class ContainerTests
     [Fact]
     public async Task AMissingImageIsAClearError()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         var start = async () => await CtrafficContainer.StartAsync(o => o.Image = "ctraffic:no-such-tag", Ct);
 
         (await start.Should().ThrowAsync<CtrafficContainerException>()).WithMessage("cannot start a container of ctraffic:no-such-tag*");

@@ -9,18 +9,10 @@ public class NetworkContainerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static void RequireDocker()
-    {
-        if (DockerEnvironment.WhyNot is { } why)
-        {
-            Assert.Skip($"needs Docker and the {DockerEnvironment.Image} image: {why}");
-        }
-    }
-
     [Fact]
     public async Task ContainersOnATestNetworkAreReachedAtTheirOwnAddresses()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var network = await CtrafficNetwork.CreateAsync(Ct);
         await using var one = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
         await using var two = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-2"; o.Network = network; }, Ct);
@@ -39,7 +31,7 @@ public class NetworkContainerTests
     [Fact]
     public async Task AKilledContainerRestartedInPlaceKeepsItsAddressAndItsConnectionsComeBack()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var network = await CtrafficNetwork.CreateAsync(Ct);
         await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
         var address = server.Address;
@@ -63,7 +55,7 @@ public class NetworkContainerTests
     [Fact]
     public async Task ANetworkDisconnectOfTwoSecondsIsAnOutageOfAboutTwoSeconds()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var network = await CtrafficNetwork.CreateAsync(Ct);
         await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
         // A read time-out longer than the partition: TCP retransmits, and the connections survive it.
@@ -84,7 +76,7 @@ public class NetworkContainerTests
     [Fact]
     public async Task AClientInsideTheNetworkReachesTheServersByHostName()
     {
-        RequireDocker();
+        DockerEnvironment.Require();
         await using var network = await CtrafficNetwork.CreateAsync(Ct);
         await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "backend-1"; o.Network = network; }, Ct);
 
