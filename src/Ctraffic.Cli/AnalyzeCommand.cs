@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ctraffic.Analysis;
 using Ctraffic.Cli.Flags;
+using Ctraffic.Cli.Input;
+using Ctraffic.Cli.Output;
 
 namespace Ctraffic.Cli;
 
@@ -13,25 +15,30 @@ namespace Ctraffic.Cli;
 internal static partial class AnalyzeCommand
 {
     public static Task<int> RunAsync(CliOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-        => RunAsync(options, () => new StreamReader(Console.OpenStandardInput(), Encoding.UTF8), stdout, stderr, cancellationToken);
+        => RunAsync(options, Console.OpenStandardInput, stdout, stderr, cancellationToken);
 
     /// <param name="options">The flags.</param>
     /// <param name="openStdin">Opens standard input, read when the file is "-".</param>
     /// <param name="stdout">Where the analysis goes.</param>
     /// <param name="stderr">Where an error goes.</param>
     /// <param name="cancellationToken">Stops reading the input.</param>
-    internal static async Task<int> RunAsync(CliOptions options, Func<TextReader> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(CliOptions options, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var mode = Mode(options.Analyze);
         var source = options.StatFile == "-" ? "stdin" : options.StatFile;
         string output, svg;
         try
         {
+            if (options.Plot.Length > 0 && Directory.Exists(options.Plot))
+            {
+                throw new AnalysisException($"open {options.Plot}: is a directory");
+            }
+
             var json = await ReadAsync(options.StatFile, openStdin, cancellationToken).ConfigureAwait(false);
             AnalysisInput input;
             try
             {
-                input = AnalysisInput.Parse(json);
+                input = AnalysisInput.ParseUtf8(json);
             }
             catch (FormatException ex)
             {
@@ -45,17 +52,16 @@ internal static partial class AnalyzeCommand
             return await FailAsync(stderr, ex.Message).ConfigureAwait(false);
         }
 
-        await stdout.WriteAsync(output).ConfigureAwait(false);
-        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await StandardOutput.WriteAsync(stdout, output).ConfigureAwait(false);
         if (options.Plot.Length > 0)
         {
             try
             {
                 await File.WriteAllTextAsync(options.Plot, svg, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Exception ex) when (FileErrors.IsFileError(ex))
             {
-                return await FailAsync(stderr, $"write {options.Plot}: {Reason(ex)}").ConfigureAwait(false);
+                return await FailAsync(stderr, $"write {options.Plot}: {FileErrors.Reason(ex)}").ConfigureAwait(false);
             }
         }
 
@@ -87,12 +93,21 @@ internal static partial class AnalyzeCommand
         }
     }
 
-    private static async Task<string> ReadAsync(string path, Func<TextReader> openStdin, CancellationToken cancellationToken)
+    /// <summary>The statistics as UTF-8, at most <see cref="InputFiles.MaximumStatisticsBytes"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadAsync(string path, Func<Stream> openStdin, CancellationToken cancellationToken)
     {
+        const int Limit = InputFiles.MaximumStatisticsBytes;
         if (path == "-")
         {
-            using var stdin = openStdin();
-            return await stdin.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var stdin = openStdin();
+                return await InputFiles.ReadBoundedAsync(stdin, 0, Limit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new AnalysisException($"read stdin: {ex.Message}", ex);
+            }
         }
 
         if (Directory.Exists(path))
@@ -102,21 +117,19 @@ internal static partial class AnalyzeCommand
 
         try
         {
-            return await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            var known = file.CanSeek ? file.Length : 0;
+            return await InputFiles.ReadBoundedAsync(file, known, Limit, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (InvalidDataException ex)
         {
-            throw new AnalysisException($"open {path}: {Reason(ex)}", ex);
+            throw new AnalysisException($"read {path}: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (FileErrors.IsFileError(ex))
+        {
+            throw new AnalysisException($"open {path}: {FileErrors.Reason(ex)}", ex);
         }
     }
-
-    /// <summary>The cause in the words of Go's <c>os</c> errors where there is one.</summary>
-    private static string Reason(Exception ex) => ex switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
-        UnauthorizedAccessException => "permission denied",
-        _ => ex.Message,
-    };
 
     private static async Task<int> FailAsync(TextWriter stderr, string message)
     {

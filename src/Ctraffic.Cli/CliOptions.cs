@@ -95,8 +95,17 @@ internal sealed class CliOptions
         Require(Retries >= 1, "retries", Retries, "must be at least 1");
         Require((long)Nconn * Retries <= int.MaxValue, "retries", Retries, "nconn*retries is too large");
         Require(Timeout > TimeSpan.Zero, "timeout", GoDuration.Format(Timeout), "must be positive");
+        Require(Timeout <= TrafficOptions.MaximumDuration, "timeout", GoDuration.Format(Timeout),
+            $"must be at most {GoDuration.Format(TrafficOptions.MaximumDuration)} (10 years)");
         Require(Psize <= TrafficOptions.MaximumPacketSize, "psize", Psize, $"must be at most {TrafficOptions.MaximumPacketSize}");
         Require(Rate > 0, "rate", Rate, "must be a positive number of KB/s");
+        Require(Rate <= TrafficOptions.MaximumRateKBps, "rate", Rate, $"must be at most {TrafficOptions.MaximumRateKBps:G} KB/s");
+
+        // Each connection sends a packet every psize × nconn / rate: not less often than the limit.
+        var packetBytes = (double)Math.Max(TrafficOptions.MinimumPacketSize, Psize) * Nconn;
+        var minimumRate = packetBytes / 1024 / TrafficOptions.MaximumPacketInterval.TotalSeconds;
+        Require(Rate >= minimumRate, "rate", Rate,
+            $"must be at least {minimumRate:G4} KB/s with -nconn {Nconn} and -psize {Math.Max(TrafficOptions.MinimumPacketSize, Psize)} (one packet per connection every {TrafficOptions.MaximumPacketInterval.TotalDays} days)");
         Require(Stats is "none" or "summary" or "all", "stats", Stats, "must be none, summary or all");
         Require(Analyze is "throughput" or "connections" or "hosts", "analyze", Analyze, "must be throughput, connections or hosts");
         Require(Client == "echo", "client", Client, "the only client is echo");

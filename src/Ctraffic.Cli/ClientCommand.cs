@@ -1,5 +1,9 @@
+using System.Net;
 using System.Runtime.InteropServices;
+using System.Text;
 using Ctraffic.Cli.Flags;
+using Ctraffic.Cli.Input;
+using Ctraffic.Cli.Output;
 using Ctraffic.Client;
 using Ctraffic.Server;
 using Ctraffic.Statistics;
@@ -10,6 +14,7 @@ namespace Ctraffic.Cli;
 internal static class ClientCommand
 {
     private static readonly TimeSpan MonitorStopsBeforeEnd = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan MonitorGrace = TimeSpan.FromSeconds(1);
 
     public static async Task<int> RunAsync(CliOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -42,11 +47,12 @@ internal static class ClientCommand
             await using var run = TrafficRun.Start(traffic, stop.Token);
             var monitor = o.Monitor ? MonitorAsync(run, o.Timeout, stderr) : Task.CompletedTask;
             var stats = await run.Completion.ConfigureAwait(false);
-            await monitor.ConfigureAwait(false);
+
+            // A monitor line stuck in a write to stderr (a pipe nobody reads) does not hold back the statistics.
+            await Task.WhenAny(monitor, Task.Delay(MonitorGrace, CancellationToken.None)).ConfigureAwait(false);
             if (o.StatsDetail != StatisticsDetail.None)
             {
-                await stdout.WriteLineAsync(StatisticsJson.Write(stats, o.StatsDetail)).ConfigureAwait(false);
-                await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                await StandardOutput.WriteAsync(stdout, StatisticsJson.Write(stats, o.StatsDetail) + Environment.NewLine).ConfigureAwait(false);
             }
 
             switch (stats.EndReason)
@@ -81,27 +87,34 @@ internal static class ClientCommand
 
         if (o.SrcFile.Length > 0)
         {
-            string[] lines;
-            try
-            {
-                lines = File.ReadAllLines(o.SrcFile);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"invalid value \"{o.SrcFile}\" for flag -srcfile: {ex.Message}");
-            }
-
-            try
-            {
-                return SourceAddresses.FromList(SourceAddresses.ParseFile(lines));
-            }
-            catch (FormatException ex)
-            {
-                throw new UsageException($"invalid value \"{o.SrcFile}\" for flag -srcfile: {ex.Message}");
-            }
+            return SourceAddresses.FromList(ReadSourceFile(o.SrcFile));
         }
 
         return null;
+    }
+
+    /// <summary>The addresses of a <c>-srcfile</c>, read a block at a time within <see cref="InputFiles"/>' limits.</summary>
+    private static IReadOnlyList<IPEndPoint> ReadSourceFile(string path)
+    {
+        string Bad(string why) => $"invalid value \"{path}\" for flag -srcfile: {why}";
+        if (Directory.Exists(path))
+        {
+            throw new UsageException(Bad($"read {path}: is a directory"));
+        }
+
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return SourceAddresses.ParseFile(InputFiles.ReadSourceLines(reader));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException)
+        {
+            throw new UsageException(Bad(ex.Message));
+        }
+        catch (Exception ex) when (FileErrors.IsFileError(ex))
+        {
+            throw new UsageException(Bad($"open {path}: {FileErrors.Reason(ex)}"));
+        }
     }
 
     private static async Task MonitorAsync(TrafficRun run, TimeSpan duration, TextWriter stderr)

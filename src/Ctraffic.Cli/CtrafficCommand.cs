@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Ctraffic.Cli.Flags;
+using Ctraffic.Cli.Output;
 
 namespace Ctraffic.Cli;
 
@@ -19,22 +20,23 @@ internal static class CtrafficCommand
         CliOptions options;
         try
         {
+            // The usage goes to stderr, as Go's flag package writes it.
             if (args.Count == 0)
             {
-                await stdout.WriteAsync(CliOptions.Parse([]).Flags.Usage("ctraffic")).ConfigureAwait(false);
+                await stderr.WriteAsync(CliOptions.Parse([]).Flags.Usage("ctraffic")).ConfigureAwait(false);
                 return ExitOk;
             }
 
             options = CliOptions.Parse(args);
             if (options.Flags.HelpRequested)
             {
-                await stdout.WriteAsync(options.Flags.Usage("ctraffic")).ConfigureAwait(false);
+                await stderr.WriteAsync(options.Flags.Usage("ctraffic")).ConfigureAwait(false);
                 return ExitOk;
             }
 
             if (options.Version)
             {
-                await stdout.WriteLineAsync(Version).ConfigureAwait(false);
+                await StandardOutput.WriteAsync(stdout, Version + Environment.NewLine).ConfigureAwait(false);
                 return ExitOk;
             }
 
@@ -45,6 +47,11 @@ internal static class CtrafficCommand
             await stderr.WriteLineAsync($"ctraffic: {ex.Message}").ConfigureAwait(false);
             await stderr.WriteLineAsync("Run 'ctraffic -h' for the flags.").ConfigureAwait(false);
             return ExitUsage;
+        }
+        catch (OutputException ex)
+        {
+            await stderr.WriteLineAsync(LogLine(ex.Message)).ConfigureAwait(false);
+            return ExitFailure;
         }
 
         try
@@ -68,6 +75,7 @@ internal static class CtrafficCommand
         }
         catch (Exception ex)
         {
+            // Also an OutputException: the statistics could not be delivered on stdout.
             await stderr.WriteLineAsync(LogLine(ex.Message)).ConfigureAwait(false);
             return ExitFailure;
         }

@@ -116,7 +116,7 @@ public sealed partial class AnalyzeCommandTests : IDisposable
         using var stderr = new StringWriter();
         var options = CliOptions.Parse(["-stat_file", "-", "-analyze", "hosts"]);
 
-        var exit = await AnalyzeCommand.RunAsync(options, () => new StringReader(json), stdout, stderr, TestContext.Current.CancellationToken);
+        var exit = await AnalyzeCommand.RunAsync(options, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), stdout, stderr, TestContext.Current.CancellationToken);
 
         exit.Should().Be(0);
         stdout.ToString().Should().Be("Lost connections: 40\n  vm 40\nLasting connections: 0\n");
@@ -158,7 +158,7 @@ public sealed partial class AnalyzeCommandTests : IDisposable
         using var stderr = new StringWriter();
         var options = CliOptions.Parse(["-stat_file", "-"]);
 
-        var exit = await AnalyzeCommand.RunAsync(options, () => new StringReader("{\"Samples\":"), stdout, stderr, TestContext.Current.CancellationToken);
+        var exit = await AnalyzeCommand.RunAsync(options, () => new MemoryStream("{\"Samples\":"u8.ToArray()), stdout, stderr, TestContext.Current.CancellationToken);
 
         ShouldFailWithOneLine((exit, stdout.ToString(), stderr.ToString())).Should().StartWith("stdin: not valid JSON");
     }
@@ -268,6 +268,27 @@ public sealed partial class AnalyzeCommandTests : IDisposable
 
         exit.Should().Be(1);
         LogLine().Match(stderr).Groups["message"].Value.Should().Be($"write {svgPath}: no such file or directory");
+    }
+
+    [Fact]
+    public async Task APlotToADirectoryIsNamedSoBeforeAnyOutput()
+    {
+        var (exit, stdout, stderr) = await Run("-stat_file", Compat(Killed + ".json"), "-plot", _dir);
+
+        ShouldFailWithOneLine((exit, stdout, stderr)).Should().Be($"open {_dir}: is a directory");
+    }
+
+    [Fact]
+    public async Task AStatisticsFileWithAByteOrderMarkIsRead()
+    {
+        var json = await File.ReadAllTextAsync(Compat(Killed + ".json"), TestContext.Current.CancellationToken);
+        var path = Path.Combine(_dir, "bom.json");
+        await File.WriteAllTextAsync(path, json, new System.Text.UTF8Encoding(true), TestContext.Current.CancellationToken);
+
+        var (exit, stdout, _) = await Run("-stat_file", path, "-analyze", "hosts");
+
+        exit.Should().Be(0);
+        stdout.Should().StartWith("Lost connections: 40\n");
     }
 
     [Fact]

@@ -14,19 +14,66 @@ public class CommandLineTests
     }
 
     [Fact]
-    public async Task NoArgumentsPrintsUsageAndSucceeds()
+    public async Task NoArgumentsPrintsUsageOnStderrAndSucceeds()
     {
-        var (code, stdout, _) = await Run();
+        var (code, stdout, stderr) = await Run();
         code.Should().Be(0);
-        stdout.Should().StartWith("Usage of ctraffic:").And.Contain("-nconn int");
+        stderr.Should().StartWith("Usage of ctraffic:").And.Contain("-nconn int");
+        stdout.Should().BeEmpty("Go's flag package writes the usage to stderr, as the original does");
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("-help")]
+    [InlineData("--help")]
+    public async Task HelpPrintsUsageOnStderrAndSucceeds(string flag)
+    {
+        var (code, stdout, stderr) = await Run(flag);
+        code.Should().Be(0);
+        stderr.Should().StartWith("Usage of ctraffic:");
+        stdout.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("must be at most 1000000000 KB/s", "-rate", "1e308")]
+    [InlineData("must be at least 3.171E-08 KB/s with -nconn 1 and -psize 1024", "-rate", "1e-300")]
+    [InlineData("must be at least 0.03171 KB/s with -nconn 1000000 and -psize 1024", "-rate", "0.01", "-nconn", "1000000")]
+    [InlineData("must be at most 87600h0m0s (10 years)", "-timeout", "3000000h")]
+    [InlineData("must be 1 to 1000000", "-nconn", "1000001")]
+    public async Task AnAbsurdNumberGetsOneLineNamingTheFlagAndExitCodeTwo(string why, params string[] args)
+    {
+        var (code, stdout, stderr) = await Run(args);
+
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Split('\n')[0].Should().StartWith("ctraffic: invalid value ").And.Contain($"for flag {args[0]}: {why}");
+        stderr.Should().NotContain("overflow", "no raw .NET message reaches the user");
     }
 
     [Fact]
-    public async Task HelpPrintsUsageAndSucceeds()
+    public async Task ASourceFileThatIsADirectoryIsNamedSo()
     {
-        var (code, stdout, _) = await Run("-h");
-        code.Should().Be(0);
-        stdout.Should().StartWith("Usage of ctraffic:");
+        var dir = Directory.CreateTempSubdirectory("ctraffic-srcdir-").FullName;
+        try
+        {
+            var (code, _, stderr) = await Run("-srcfile", dir, "-address", "127.0.0.1:1", "-timeout", "1s");
+
+            code.Should().Be(2);
+            stderr.Should().Be($"ctraffic: invalid value \"{dir}\" for flag -srcfile: read {dir}: is a directory\n");
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public async Task AMissingSourceFileIsNamedInGosWords()
+    {
+        var (code, _, stderr) = await Run("-srcfile", "/nonexistent/file", "-address", "127.0.0.1:1", "-timeout", "1s");
+
+        code.Should().Be(2);
+        stderr.Should().Contain("for flag -srcfile: open /nonexistent/file: no such file or directory");
     }
 
     [Fact]

@@ -68,6 +68,28 @@ internal sealed class CtrafficProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts <c>ctraffic</c> from a bash <paramref name="script"/> that runs it as
+    /// <c>"$CTRAFFIC" "$@"</c>, for what only a shell sets up: redirections, ignored signals, pipes.
+    /// </summary>
+    public static CtrafficProcess StartInShell(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("/bin/bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.Environment["CTRAFFIC"] = Executable;
+        foreach (var a in (string[])["-c", script, "ctraffic", .. args])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return new CtrafficProcess(Process.Start(info)!);
+    }
+
+    /// <summary>
     /// Starts <c>ctraffic -server</c> on 127.0.0.1:<paramref name="port"/> and waits (bounded) until
     /// it accepts a TCP connect (with <c>-udp</c> the UDP socket is bound before that).
     /// </summary>

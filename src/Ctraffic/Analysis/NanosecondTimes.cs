@@ -41,7 +41,12 @@ internal sealed class NanosecondTimes
     public static NanosecondTimes FromJson(string json, TrafficStatistics stats)
     {
         using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
+        return FromElement(doc.RootElement, stats);
+    }
+
+    /// <summary>As <see cref="FromJson"/>, from the parsed document.</summary>
+    public static NanosecondTimes FromElement(JsonElement root, TrafficStatistics stats)
+    {
         var samples = Array(root, "Samples").Select(s => Int64(s, "Time")).ToArray();
         var connections = Array(root, "ConnStats");
         if (samples.Length != stats.Samples.Count || connections.Length != stats.ConnStats.Count)

@@ -16,11 +16,32 @@ public sealed class TrafficOptions
     public const int MaximumConnections = 1_000_000;
 
     /// <summary>
+<<<<<<< HEAD
     /// The server, as <c>host:port</c>; or several, comma-separated, over which the connections are
     /// taken in turn by every connect (the first connections go to each in turn; a re-connect goes to the next,
     /// so that connections move away from an address that is down).
     /// The default value is <c>[::1]:5003</c>.
     /// </summary>
+=======
+    /// Highest total rate in KB/s (about 1 TB/s): far above what a machine echoes, and low enough
+    /// that the pacing arithmetic stays finite.
+    /// </summary>
+    public const double MaximumRateKBps = 1e9;
+
+    /// <summary>Longest run (10 years); <see langword="null"/> runs until stopped.</summary>
+    public static TimeSpan MaximumDuration { get; } = TimeSpan.FromDays(3650);
+
+    /// <summary>
+    /// Longest time between two packets of one connection (a year): a lower rate, for the
+    /// connections and packet size asked, is an error rather than a connection that never sends.
+    /// </summary>
+    public static TimeSpan MaximumPacketInterval { get; } = TimeSpan.FromDays(365);
+
+    /// <summary>Longest read time-out, connect time-out, back-off and outage threshold (an hour).</summary>
+    public static TimeSpan MaximumWait { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>The server, as <c>host:port</c>. The default value is <c>[::1]:5003</c>.</summary>
+>>>>>>> cli-hardening
     public string Address { get; set; } = "[::1]:5003";
 
     /// <summary>Number of connections held at once. The default value is 1.</summary>
@@ -98,13 +119,16 @@ public sealed class TrafficOptions
         Check(Connections is >= 1 and <= MaximumConnections, nameof(Connections), $"must be 1 to {MaximumConnections}, was {Connections}");
         Check(Retries >= 1, nameof(Retries), $"must be at least 1, was {Retries}");
         Check((long)Connections * Retries <= int.MaxValue, nameof(Retries), $"{Connections} × {Retries} slots are too many");
-        Check(Duration is null || Duration > TimeSpan.Zero, nameof(Duration), $"must be positive, was {Duration}");
+        Check(Duration is null || (Duration > TimeSpan.Zero && Duration <= MaximumDuration), nameof(Duration), $"must be positive and at most {MaximumDuration.TotalDays} days, was {Duration}");
         Check(PacketSize <= MaximumPacketSize, nameof(PacketSize), $"must be at most {MaximumPacketSize}, was {PacketSize}");
-        Check(double.IsFinite(RateKBps) && RateKBps > 0, nameof(RateKBps), $"must be a positive number, was {RateKBps}");
-        Check(ReadTimeout > TimeSpan.Zero, nameof(ReadTimeout), $"must be positive, was {ReadTimeout}");
-        Check(MaxConnectBackoff >= TimeSpan.FromMilliseconds(100), nameof(MaxConnectBackoff), $"must be at least 100 ms, was {MaxConnectBackoff}");
-        Check(OutageThreshold >= TimeSpan.Zero, nameof(OutageThreshold), $"must not be negative, was {OutageThreshold}");
-        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), $"must be positive, was {ConnectTimeout}");
+        Check(double.IsFinite(RateKBps) && RateKBps > 0 && RateKBps <= MaximumRateKBps, nameof(RateKBps), $"must be a positive number of at most {MaximumRateKBps:G}, was {RateKBps}");
+        var minimumRate = (double)EffectivePacketSize * Connections / 1024 / MaximumPacketInterval.TotalSeconds;
+        Check(RateKBps >= minimumRate, nameof(RateKBps),
+            $"must be at least {minimumRate:G4} for {Connections} connections of {EffectivePacketSize}-byte packets (one packet per connection every {MaximumPacketInterval.TotalDays} days), was {RateKBps}");
+        Check(ReadTimeout > TimeSpan.Zero && ReadTimeout <= MaximumWait, nameof(ReadTimeout), $"must be positive and at most an hour, was {ReadTimeout}");
+        Check(MaxConnectBackoff >= TimeSpan.FromMilliseconds(100) && MaxConnectBackoff <= MaximumWait, nameof(MaxConnectBackoff), $"must be 100 ms to an hour, was {MaxConnectBackoff}");
+        Check(OutageThreshold >= TimeSpan.Zero && OutageThreshold <= MaximumWait, nameof(OutageThreshold), $"must be zero to an hour, was {OutageThreshold}");
+        Check(ConnectTimeout > TimeSpan.Zero && ConnectTimeout <= MaximumWait, nameof(ConnectTimeout), $"must be positive and at most an hour, was {ConnectTimeout}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 

@@ -21,6 +21,12 @@ public sealed partial class TrafficRun
     private readonly SemaphoreSlim _connectSlots = new(MaxPendingConnects);
 
     /// <summary>
+    /// Cancelled when the run stops or its time is up (by the heartbeat): a lane still waiting for
+    /// a connect slot then gives up instead of connecting after the end.
+    /// </summary>
+    private readonly CancellationTokenSource _connectsEnd = new();
+
+    /// <summary>
     /// Makes the lane's socket — a TCP connection, or a UDP socket connected to the server — bound
     /// to a source address if there is a provider; retries with back-off. <see langword="null"/>
     /// when the run stops, the 2-second rule applies, or the source addresses ran out.
@@ -48,12 +54,32 @@ public sealed partial class TrafficRun
             }
 
             Socket? socket = null;
+            var slot = false;
             var target = _targets.Length == 1 ? _targets[0] : _targets[(int)((uint)Interlocked.Increment(ref _nextTarget) % (uint)_targets.Length)];
             string remoteText = target.ToString();
             try
             {
                 var remote = await ResolveAsync(target).ConfigureAwait(false);
                 remoteText = HostPort.Format(remote);
+                if (!udp)
+                {
+                    // The socket is made once its connect slot is granted: lanes waiting for one
+                    // hold no descriptor, and a stop ends their waits without an exception each.
+                    var granted = _connectSlots.WaitAsync(_connectsEnd.Token);
+                    await granted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!granted.IsCompletedSuccessfully)
+                    {
+                        if (local is not null)
+                        {
+                            _options.SourceAddresses!.Release(local);
+                        }
+
+                        return null;
+                    }
+
+                    slot = true;
+                }
+
                 socket = udp
                     ? new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
                     : new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -70,17 +96,11 @@ public sealed partial class TrafficRun
                 }
                 else
                 {
-                    await _connectSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
-                    try
-                    {
-                        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-                        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
-                        await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _connectSlots.Release();
-                    }
+                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+                    await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                    _connectSlots.Release();
+                    slot = false;
                 }
 
                 conn.ConnectedTicks = SinceStart();
@@ -110,6 +130,13 @@ public sealed partial class TrafficRun
                     ? $"dial udp {remoteText}: " + GoErrors.Reason(ex)
                     : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex));
                 Interlocked.Increment(ref _failedConnects);
+            }
+            finally
+            {
+                if (slot)
+                {
+                    _connectSlots.Release();
+                }
             }
 
             if (_time.GetTimestamp() >= _lateConnectTs)
@@ -249,10 +276,14 @@ public sealed partial class TrafficRun
         return error is not null;
     }
 
-    private static string HostName(byte[] packet)
+    /// <summary>
+    /// The server's host name in its first echo: the bytes before the first NUL, at most the
+    /// 64-byte handshake; none if the echo has no NUL (then it is not a ctraffic server's).
+    /// </summary>
+    internal static string HostName(byte[] packet)
     {
         var end = Array.IndexOf(packet, (byte)0);
-        return Encoding.UTF8.GetString(packet, 0, end < 0 ? packet.Length : end);
+        return end < 0 ? "" : Encoding.UTF8.GetString(packet, 0, Math.Min(end, Wire.HandshakeSize));
     }
 
     private static void Close(Socket socket)

@@ -56,6 +56,10 @@ public sealed partial class TrafficRun
                 }
 
                 sequence++;
+
+                // Every request is zeros and its sequence number (the buffer holds the last reply
+                // or a stray datagram): what a reply must be is then known exactly.
+                buffer.AsSpan(0, size - SequenceSize).Clear();
                 BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(size - SequenceSize), sequence);
                 op = "write";
                 var sentAt = _time.GetTimestamp();
@@ -182,17 +186,30 @@ public sealed partial class TrafficRun
     }
 
     /// <summary>
-    /// Whether a reply carries <paramref name="sequence"/>. The server writes its host name over
-    /// the start of the datagram: a NUL before the sequence means the name ended before it. A name
-    /// that reaches into the sequence (only with packets shorter than 72 bytes) leaves nothing to
-    /// check, and the reply is taken. The sequence is little-endian, so such a name overwrites its
-    /// low bytes first and the zero high bytes after it still end the host name.
+    /// Whether a datagram of the request's length is the reply to request <paramref name="sequence"/>
+    /// (zeros, then the sequence number). The server writes its host name over the start of the
+    /// request: the reply is the name — the bytes before the first NUL, at most the 64-byte
+    /// handshake — and then exactly the rest of the request. A name that reaches into the sequence
+    /// (packets shorter than 72 bytes) leaves only the rest of the sequence to check.
     /// </summary>
-    private static bool IsReplyTo(byte[] reply, ulong sequence)
+    internal static bool IsReplyTo(ReadOnlySpan<byte> reply, ulong sequence)
     {
         var at = reply.Length - SequenceSize;
-        return Array.IndexOf(reply, (byte)0, 0, at) < 0
-            || BinaryPrimitives.ReadUInt64LittleEndian(reply.AsSpan(at)) == sequence;
+        var head = Math.Min(Wire.HandshakeSize, reply.Length);
+        var name = reply[..head].IndexOf((byte)0);
+        if (name < 0)
+        {
+            name = head;
+        }
+
+        Span<byte> expected = stackalloc byte[SequenceSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(expected, sequence);
+        if (name >= at)
+        {
+            return reply[name..].SequenceEqual(expected[(name - at)..]);
+        }
+
+        return !reply[name..at].ContainsAnyExcept((byte)0) && reply[at..].SequenceEqual(expected);
     }
 
     /// <summary>Errors that ICMP messages report on a connected UDP socket: the datagram is lost, the socket is fine.</summary>

@@ -211,6 +211,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _connectsEnd.Dispose();
         _connectSlots.Dispose();
     }
 
@@ -244,6 +245,7 @@ public sealed partial class TrafficRun : IAsyncDisposable
         try
         {
             _stop.Cancel();
+            _connectsEnd.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -330,6 +332,17 @@ public sealed partial class TrafficRun : IAsyncDisposable
     private void Heartbeat()
     {
         var now = _time.GetTimestamp();
+        if (now >= _deadlineTs && !_connectsEnd.IsCancellationRequested)
+        {
+            try
+            {
+                _connectsEnd.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
         foreach (var lane in _lanes)
         {
             var deadline = Volatile.Read(ref lane.IoDeadline);

@@ -93,7 +93,20 @@ public static class StatisticsJson
         try
         {
             using var doc = JsonDocument.Parse(json);
-            var root = doc.RootElement;
+            return ReadElement(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw NotJson(ex);
+        }
+    }
+
+    /// <summary>As <see cref="Read"/>, from a parsed document (read once from UTF-8 bytes by the analysis).</summary>
+    /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
+    internal static TrafficStatistics ReadElement(JsonElement root)
+    {
+        try
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"expected a JSON object, found {Describe(root.ValueKind)}");
@@ -146,9 +159,15 @@ public static class StatisticsJson
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            throw new FormatException($"not valid JSON{where}", ex);
+            throw NotJson(ex);
         }
+    }
+
+    /// <summary>The error for text that is not JSON, with where it stops being JSON.</summary>
+    internal static FormatException NotJson(JsonException ex)
+    {
+        var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
+        return new FormatException($"not valid JSON{where}", ex);
     }
 
     /// <summary>Formats a time as Go's RFC 3339 with nanoseconds: UTC, trailing zeros of the fraction left out.</summary>
