@@ -57,6 +57,12 @@ internal sealed class AbusedServer : IAsyncDisposable
 
     public long RssKb => StatusKb("VmRSS");
 
+    /// <summary>The private part of <see cref="RssKb"/> (heap, stacks; not the mapped code), in KB.</summary>
+    public long AnonKb => StatusKb("RssAnon");
+
+    /// <summary>Private resident memory after the first echo, in KB.</summary>
+    public long BaselineAnonKb { get; private set; }
+
     public string Stderr => _process?.Stderr ?? "";
 
     public bool HasExited => _process is null ? _shell!.HasExited : !Directory.Exists($"/proc/{Pid}");
@@ -197,6 +203,7 @@ internal sealed class AbusedServer : IAsyncDisposable
 
         BaselineDescriptors = Descriptors;
         BaselineRssKb = RssKb;
+        BaselineAnonKb = AnonKb;
     }
 
     private static bool IsAssembly(string fd)
