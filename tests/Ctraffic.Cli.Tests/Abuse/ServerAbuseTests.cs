@@ -350,12 +350,22 @@ public sealed class ServerAbuseTests
     }
 
     [Theory(Timeout = 60_000)]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task AtASoftLimitOf256DescriptorsTheServerHoldsWhatFitsAndRecovers(bool stderrUnwritable)
+    [InlineData("read")]
+    [InlineData("/dev/full")]
+    [InlineData("a full pipe")]
+    public async Task AtASoftLimitOf256DescriptorsTheServerHoldsWhatFitsAndRecovers(string stderr)
     {
-        // Given a server limited to 256 descriptors (with stderr /dev/full: every log line fails)
-        await using var server = stderrUnwritable ? await AbusedServer.StartWithStderrAsync("/dev/full") : await AbusedServer.StartAsync();
+        // Given a server limited to 256 descriptors, its stderr read by the test, /dev/full (every
+        // log line fails) or a pipe that is full and never read (every log line blocks)
+        var fifo = Path.Combine(Path.GetTempPath(), $"ctraffic-stderr-{Guid.NewGuid():N}");
+        await using var server = stderr switch
+        {
+            "read" => await AbusedServer.StartAsync(),
+            "/dev/full" => await AbusedServer.StartWithStderrAsync("/dev/full"),
+            _ => await AbusedServer.StartWithStderrAsync(fifo,
+                $"mkfifo {fifo} && {{ sleep 60 < {fifo} & echo $! > {fifo}.pid; }} && head -c 65536 /dev/zero > {fifo}"),
+        };
+        using var reader = new FifoReader(fifo);
         server.LimitDescriptors(256);
         TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
 
@@ -387,5 +397,29 @@ public sealed class ServerAbuseTests
         (await server.DescriptorsBackToBaselineAsync(Settle)).Should().BeTrue($"{server.Descriptors} open, baseline {server.BaselineDescriptors}");
         (await server.EchoesAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("the accept loop survives running out of descriptors and failing log lines");
         server.HasExited.Should().BeFalse();
+    }
+
+    /// <summary>Ends the process that holds a FIFO's read end without reading, and removes the FIFO.</summary>
+    private sealed class FifoReader(string fifo) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (File.Exists(fifo + ".pid") && int.TryParse(File.ReadAllText(fifo + ".pid").Trim(), out var pid))
+            {
+                try
+                {
+                    using var p = System.Diagnostics.Process.GetProcessById(pid);
+                    p.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Gone already.
+                }
+
+                File.Delete(fifo + ".pid");
+            }
+
+            File.Delete(fifo);
+        }
     }
 }
