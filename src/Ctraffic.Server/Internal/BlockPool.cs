@@ -13,8 +13,10 @@ namespace Ctraffic.Server.Internal;
 /// The pool trims itself: every <see cref="TrimInterval"/> it keeps no more free blocks than were
 /// in use at once during the interval before (at least <see cref="MinKept"/>), so the memory of a
 /// burst (thousands of peers that do not read) goes back within two intervals, while a steady load
-/// never loses a block it needs again. A trim that lets go of much memory asks for a collection,
-/// since an idle server allocates nothing that would start one.
+/// never loses a block it needs again. A trim that lets go of much memory (4 MB or more) asks for
+/// an aggressive collection, since an idle server allocates nothing that would start one and a
+/// background collection gives little back to the system (measured after 2000 peers that did not
+/// read: 58 MB resident before, 49 MB after, against 58 MB with a background collection).
 /// </remarks>
 internal sealed class BlockPool : MemoryPool<byte>
 {
@@ -29,12 +31,13 @@ internal sealed class BlockPool : MemoryPool<byte>
     private int _inUse;
     private int _peak;
 
-    private BlockPool()
+    /// <summary>A pool that trims itself every <paramref name="trimInterval"/> (<see cref="Timeout.InfiniteTimeSpan"/>: only when <see cref="Trim"/> is called).</summary>
+    internal BlockPool(TimeSpan trimInterval)
     {
-        _trimTimer = new Timer(static pool => ((BlockPool)pool!).Trim(), this, TrimInterval, TrimInterval);
+        _trimTimer = new Timer(static pool => ((BlockPool)pool!).Trim(), this, trimInterval, trimInterval);
     }
 
-    public static BlockPool Instance { get; } = new();
+    public static BlockPool Instance { get; } = new(TrimInterval);
 
     public override int MaxBufferSize => BlockSize;
 
@@ -82,7 +85,7 @@ internal sealed class BlockPool : MemoryPool<byte>
 
         if ((long)dropped * BlockSize >= CollectAfterBytes)
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
         return dropped;

@@ -57,6 +57,12 @@ internal sealed class AbusedServer : IAsyncDisposable
 
     public long RssKb => StatusKb("VmRSS");
 
+    /// <summary>The private part of <see cref="RssKb"/> (heap, stacks; not the mapped code), in KB.</summary>
+    public long AnonKb => StatusKb("RssAnon");
+
+    /// <summary>Private resident memory after the first echo, in KB.</summary>
+    public long BaselineAnonKb { get; private set; }
+
     public string Stderr => _process?.Stderr ?? "";
 
     public bool HasExited => _process is null ? _shell!.HasExited : !Directory.Exists($"/proc/{Pid}");
@@ -73,13 +79,14 @@ internal sealed class AbusedServer : IAsyncDisposable
 
     /// <summary>
     /// Starts the server through <c>/bin/sh</c> with its stderr sent to <paramref name="stderrTarget"/>
-    /// (e.g. <c>/dev/full</c>: every write fails), and takes the baseline.
+    /// (e.g. <c>/dev/full</c>: every write fails), after the shell ran <paramref name="prelude"/>,
+    /// and takes the baseline.
     /// </summary>
-    public static async Task<AbusedServer> StartWithStderrAsync(string stderrTarget)
+    public static async Task<AbusedServer> StartWithStderrAsync(string stderrTarget, string prelude = ":")
     {
         var port = FreePort.Get();
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
-        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" 2>" + stderrTarget, CtrafficProcess.Executable, "-server", "-address", $"127.0.0.1:{port}", "-hostname", HostName })
+        foreach (var a in new[] { "-c", prelude + "; exec \"$0\" \"$@\" 2>" + stderrTarget, CtrafficProcess.Executable, "-server", "-address", $"127.0.0.1:{port}", "-hostname", HostName })
         {
             info.ArgumentList.Add(a);
         }
@@ -197,6 +204,7 @@ internal sealed class AbusedServer : IAsyncDisposable
 
         BaselineDescriptors = Descriptors;
         BaselineRssKb = RssKb;
+        BaselineAnonKb = AnonKb;
     }
 
     private static bool IsAssembly(string fd)
