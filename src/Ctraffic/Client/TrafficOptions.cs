@@ -16,13 +16,6 @@ public sealed class TrafficOptions
     public const int MaximumConnections = 1_000_000;
 
     /// <summary>
-<<<<<<< HEAD
-    /// The server, as <c>host:port</c>; or several, comma-separated, over which the connections are
-    /// taken in turn by every connect (the first connections go to each in turn; a re-connect goes to the next,
-    /// so that connections move away from an address that is down).
-    /// The default value is <c>[::1]:5003</c>.
-    /// </summary>
-=======
     /// Highest total rate in KB/s (about 1 TB/s): far above what a machine echoes, and low enough
     /// that the pacing arithmetic stays finite.
     /// </summary>
@@ -40,8 +33,11 @@ public sealed class TrafficOptions
     /// <summary>Longest read time-out, connect time-out, back-off and outage threshold (an hour).</summary>
     public static TimeSpan MaximumWait { get; } = TimeSpan.FromHours(1);
 
-    /// <summary>The server, as <c>host:port</c>. The default value is <c>[::1]:5003</c>.</summary>
->>>>>>> cli-hardening
+    /// <summary>
+    /// The server, as <c>host:port</c>; or several, comma-separated, taken in turn by every
+    /// connect (the first connections go to each in turn; a re-connect goes to the next, so that
+    /// connections move away from an address that is down). The default value is <c>[::1]:5003</c>.
+    /// </summary>
     public string Address { get; set; } = "[::1]:5003";
 
     /// <summary>Number of connections held at once. The default value is 1.</summary>
