@@ -31,6 +31,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     private long _accepted;
     private long _acceptErrors;
     private int _stopped;
+    private volatile bool _killed;
 
     private EchoServer(EchoServerOptions options)
     {
@@ -151,6 +152,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     /// <summary>Kills the server as a crash would: stops listening and resets (RST) every connection at once.</summary>
     public void Kill()
     {
+        _killed = true;
         StopListening();
         foreach (var connection in _connections.Values)
         {
@@ -275,8 +277,11 @@ public sealed partial class EchoServer : IAsyncDisposable
             var connection = new EchoConnection(id, socket, _hostName, _onClosed);
             _connections[id] = connection;
             connection.Start();
-            if (_stopping.IsCancellationRequested)
+            if (_killed)
             {
+                // Accepted while the server was killed, after it reset the connections it had.
+                // (A graceful stop waits for this loop to end before it stops the connections, so
+                // a connection accepted meanwhile is stopped with the others, not reset.)
                 connection.Abort();
             }
         }
