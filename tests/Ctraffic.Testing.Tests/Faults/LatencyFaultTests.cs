@@ -1,0 +1,58 @@
+using FluentAssertions;
+
+namespace Ctraffic.Testing.Tests.Faults;
+
+[Collection(FaultCollection.Name)]
+public class LatencyFaultTests
+{
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(100);
+
+    [Fact(Timeout = 30_000)]
+    public async Task A100MillisecondLatencyGivesAMedianRoundTripOf100Milliseconds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: 10 connections of 5 packets a second through a proxy.
+        await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
+        await using var proxy = FaultProxy.Start(server);
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = proxy; o.RateKBps = 50; });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        // When: 100 ms downstream latency for 3 s.
+        await proxy.ApplyForAsync(Fault.Latency(Latency), TimeSpan.FromSeconds(3), ct);
+        traffic.Mark("latency off");
+        var report = await traffic.StopAsync(ct);
+
+        // Then: the median round trip in the window is the latency, within 10 %, and nothing is lost.
+        var window = report.Window("latency 100ms");
+        window.Rtt.P50.Should().BeCloseTo(Latency, TimeSpan.FromMilliseconds(10), window.Rtt.ToString());
+        window.Should().HaveLostNoConnections();
+        report.Before("latency 100ms").Rtt.P50.Should().BeLessThan(TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task JitterSpreadsTheRoundTripsButKeepsTheBytesInOrder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: a proxy with latency 50 ms ± 40 ms on both directions, before the traffic starts.
+        await using var server = CtrafficServer.InProcess();
+        await using var proxy = FaultProxy.Start(server);
+        using var fault = proxy.Add(Fault.Latency(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(40), FaultDirection.Both));
+        fault.Name.Should().Be("latency 50ms ±40ms both ways");
+
+        // When: 4 connections send 20 packets a second each for 2 s, each write in 16-byte pieces
+        // so that many chunks of one packet are in flight with different delays.
+        using var slicer = proxy.Add(Fault.Slicer(16));
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = proxy; o.Connections = 4; o.RateKBps = 80; o.Duration = TimeSpan.FromSeconds(2); });
+        var report = await traffic.StopAsync(ct);
+
+        // Then: every echo came back whole (out of order the bytes would not make packets) and the
+        // round trips lie between 2 × 10 ms and 2 × 90 ms plus the time to run.
+        report.Should().HaveLostNoConnections();
+        report.Received.Should().BeGreaterThan(20);
+        report.Rtt.Min.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(20));
+        report.Rtt.Max.Should().BeLessThan(TimeSpan.FromMilliseconds(400));
+        (report.Rtt.P90 - report.Rtt.Min).Should().BeGreaterThan(TimeSpan.FromMilliseconds(20), "the jitter spreads them");
+    }
+}
