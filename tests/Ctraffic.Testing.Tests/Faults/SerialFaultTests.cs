@@ -5,7 +5,7 @@ namespace Ctraffic.Testing.Tests.Faults;
 /// time, and apart from the rest of the assembly, so that nothing else loads the two cores.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FaultCollection
+public sealed class SerialFaultTests
 {
     public const string Name = "faults";
 }
