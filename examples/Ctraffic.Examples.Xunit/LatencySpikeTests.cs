@@ -29,17 +29,18 @@ public class LatencySpikeTests
         await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
 
         // When: the echoes are delayed by 200 ms for 2 s. The fault marks itself: the report has
-        // a window "latency 200ms" from the moment it is switched on.
+        // a window "latency 200ms" from the moment it is switched on to the end of the run.
         await proxy.ApplyForAsync(Fault.Latency(Spike), TimeSpan.FromSeconds(2), ct);
-        traffic.Mark("latency over");
         var report = await traffic.StopAsync(ct);
 
         // Then: in the window the slowest round trips are the latency plus what they were before ...
         var before = report.Before("latency 200ms");
         var spike = report.Window("latency 200ms");
-        spike.Rtt.P99.Should().BeGreaterThanOrEqualTo(Spike).And.BeLessThan(before.Rtt.P99 + Spike + TimeSpan.FromMilliseconds(50));
+        spike.Rtt.P99.Should().BeGreaterThanOrEqualTo(Spike).And.BeLessThan(before.Rtt.P99 + Spike + TimeSpan.FromMilliseconds(100));
 
-        // ... and nothing was lost, in the window or after it.
-        report.Should().HaveLostNoConnections().And.HaveLostNoPackets();
+        // ... and nothing was lost from the spike on: every connection held and kept its pace, and
+        // every packet was echoed (save those of a connection lost before, at the start).
+        spike.Should().HaveLostNoConnections().And.HaveDroppedNoPacketsForLateEchoes();
+        (report.Sent - report.Received).Should().Be(report.LostInFlight);
     }
 }

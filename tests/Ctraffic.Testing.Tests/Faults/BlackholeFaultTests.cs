@@ -17,6 +17,7 @@ public class BlackholeFaultTests
         await using var proxy = FaultProxy.Start(server);
         await using var traffic = CtrafficFixture.Start(o => o.Server = proxy);
         await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        traffic.Mark("steady");
 
         // When: every byte either way is swallowed for 1 s.
         await proxy.ApplyForAsync(Fault.Blackhole(), Length, ct);
@@ -30,6 +31,6 @@ public class BlackholeFaultTests
         window.LongestRunOutage.Should().BeCloseTo(Length, tolerance, window.ToString());
         window.LongestOutage.Should().BeCloseTo(Length, tolerance);
         proxy.GetStatistics().Swallowed.Should().BePositive();
-        report.Before("blackhole").Should().HaveLostNoConnections();
+        report.Between("steady", "blackhole").Should().HaveLostNoConnections("the proxy loses nothing without a fault");
     }
 }

@@ -46,12 +46,13 @@ public class LatencyFaultTests
         (await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 60, TimeSpan.FromSeconds(10))).Should().BeTrue();
         var report = await traffic.StopAsync(ct);
 
-        // Then: every echo came back, and the round trips lie between 2 × 10 ms and 2 × 90 ms
-        // plus the time to run.
+        // Then: every echo came back; no round trip was shorter than the two shortest delays
+        // (2 × 10 ms), most were shorter than the two longest (2 × 90 ms, with room for a busy
+        // machine), and they are spread.
         report.Should().HaveLostNoConnections();
         report.Received.Should().BeGreaterThanOrEqualTo(60);
         report.Rtt.Min.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(20));
-        report.Rtt.Max.Should().BeLessThan(TimeSpan.FromMilliseconds(400));
+        report.Rtt.P90.Should().BeLessThan(TimeSpan.FromMilliseconds(250), report.Rtt.ToString());
         (report.Rtt.P90 - report.Rtt.Min).Should().BeGreaterThan(TimeSpan.FromMilliseconds(20), "the jitter spreads them");
     }
 }

@@ -15,6 +15,7 @@ public class ResetFaultTests
         await using var proxy = FaultProxy.Start(server);
         await using var traffic = CtrafficFixture.Start(o => o.Server = proxy);
         await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        traffic.Mark("steady");
 
         // When: the proxy resets connections for half a second.
         await proxy.ApplyForAsync(Fault.Reset(), TimeSpan.FromSeconds(0.5), ct);
@@ -26,7 +27,7 @@ public class ResetFaultTests
         window.LostConnections.Select(c => c.Connection).Distinct().Should().HaveCount(10);
         window.LostConnections.Should().OnlyContain(c => c.Error!.Contains("connection reset by peer"));
         proxy.GetStatistics().Reset.Should().BeGreaterThanOrEqualTo(10);
-        report.Before("reset").Should().HaveLostNoConnections();
+        report.Between("steady", "reset").Should().HaveLostNoConnections("the proxy loses nothing without a fault");
     }
 
     [Fact(Timeout = 30_000)]
