@@ -24,7 +24,6 @@ internal sealed class UdpRelay : IDisposable
     private readonly ConcurrentDictionary<IPEndPoint, UdpSession> _sessions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _sweep;
-    private readonly Task _loop;
     private int _disposed;
 
     public UdpRelay(FaultProxy proxy, Socket socket, Func<IPEndPoint> server, int maxSessions, TimeSpan idleTimeout)
@@ -36,7 +35,8 @@ internal sealed class UdpRelay : IDisposable
         _idleTicks = Fault.Ticks(idleTimeout, proxy.Time);
         var period = idleTimeout / 2;
         _sweep = proxy.Time.CreateTimer(static state => ((UdpRelay)state!).Sweep(), this, period, period);
-        _loop = ReceiveAsync(_stop.Token);
+        // The loop ends when the socket is closed; it returns its buffer itself.
+        _ = ReceiveAsync(_stop.Token);
     }
 
     public int Sessions => _sessions.Count;
@@ -60,14 +60,6 @@ internal sealed class UdpRelay : IDisposable
         }
 
         _sessions.Clear();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-
         _stop.Dispose();
     }
 
@@ -136,6 +128,14 @@ internal sealed class UdpRelay : IDisposable
         }
 
         _sessions[client] = session;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed meanwhile: the sweep of the sessions may have missed this one.
+            _sessions.TryRemove(client, out _);
+            session.Close();
+            return null;
+        }
+
         session.Start();
         return session;
     }
