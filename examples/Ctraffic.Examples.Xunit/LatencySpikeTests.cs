@@ -36,6 +36,7 @@ public class LatencySpikeTests
         // Then: in the window the slowest round trips are the latency plus what they were before ...
         var before = report.Before("latency 200ms");
         var spike = report.Window("latency 200ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"before: {before.Rtt}; spike: {spike.Rtt}");
         spike.Rtt.P99.Should().BeGreaterThanOrEqualTo(Spike).And.BeLessThan(before.Rtt.P99 + Spike + TimeSpan.FromMilliseconds(100));
 
         // ... and nothing was lost from the spike on: every connection held and kept its pace, and

@@ -23,12 +23,13 @@ public class LatencyFaultTests
         traffic.Mark("latency off");
         var report = await traffic.StopAsync(ct);
 
-        // Then: the median round trip in the window is the latency, within 10 %, above the median
-        // before (what the machine itself takes, a fraction of a millisecond when it is idle: a
-        // constant delay moves the median by itself), and nothing is lost.
+        // Then: the median round trip in the window is the latency within 10 % — and, on a busy
+        // machine, what the machine itself took before (its median round trip then: a fraction of
+        // a millisecond when idle) — and nothing is lost.
         var window = report.Window("latency 100ms");
         var before = report.Before("latency 100ms");
-        (window.Rtt.P50 - before.Rtt.P50).Should().BeCloseTo(Latency, TimeSpan.FromMilliseconds(10), $"{window.Rtt}; before: {before.Rtt}");
+        window.Rtt.P50.Should().BeGreaterThanOrEqualTo(Latency * 0.9)
+            .And.BeLessThanOrEqualTo((Latency * 1.1) + before.Rtt.P50, $"{window.Rtt}; before: {before.Rtt}");
         before.Rtt.P50.Should().BeLessThan(TimeSpan.FromMilliseconds(50));
         window.Should().HaveLostNoConnections();
     }
