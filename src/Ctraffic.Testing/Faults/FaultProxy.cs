@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using Ctraffic.Testing.Faults.Internal;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// A TCP and UDP proxy in the test's own process, on loopback, in front of any server (in-process,
+/// container, external address), that makes network problems on demand: latency with jitter, a
+/// bandwidth limit, a blackhole, resets, closes, refused connections, sliced writes, UDP loss —
+/// each in one direction or both, on every connection, a fraction of them or a fraction of the
+/// packets. It is a <see cref="CtrafficServer"/>: with <c>o.Server = proxy</c> the traffic goes
+/// through it, and each fault marks its window on the traffic by itself (as do the upstream
+/// server's own disruptions).
+/// <code>
+/// await using var server = CtrafficServer.InProcess();
+/// await using var proxy = FaultProxy.Start(server);
+/// await using var traffic = CtrafficFixture.Start(o => o.Server = proxy);
+/// await proxy.ApplyForAsync(Fault.Latency(TimeSpan.FromMilliseconds(100)), TimeSpan.FromSeconds(2));
+/// var window = (await traffic.StopAsync()).Window("latency 100ms");
+/// </code>
+/// Faults are switched on and off at any time under load: each connection reads the set of faults
+/// on as one immutable snapshot per chunk, swapped atomically; no lock is held while a socket is
+/// awaited, so a switch never waits for a connection nor a connection for a switch.
+/// </summary>
+public sealed partial class FaultProxy : CtrafficServer
+{
+    private readonly FaultProxyOptions _options;
+    private readonly HostPort[] _upstreams;
+    private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
+    private ImmutableArray<ActiveFault> _faults = [];
+    private long _nextConnection;
+    private int _nextUpstream;
+    private int _disposed;
+
+    private FaultProxy(CtrafficServer upstream, FaultProxyOptions options)
+        : base(options.Name ?? $"proxy {upstream.Name}")
+    {
+        Upstream = upstream;
+        _options = options;
+        Time = options.TimeProvider;
+        _upstreams = [.. upstream.Address.Split(',').Select(a => HostPort.Parse(a.Trim()))];
+        Address = Listen(HostPort.Parse(options.Address));
+    }
+
+    /// <summary>Starts a proxy in front of <paramref name="upstream"/>, which the caller keeps and disposes.</summary>
+    /// <param name="upstream">The server the proxy forwards to.</param>
+    /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults (a free port of 127.0.0.1, TCP and UDP).</param>
+    /// <returns>The proxy, listening.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="SocketException">The address cannot be bound.</exception>
+    public static FaultProxy Start(CtrafficServer upstream, Action<FaultProxyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        var options = new FaultProxyOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        return new FaultProxy(upstream, options.Clone());
+    }
+
+    /// <summary>Starts a proxy in front of the server at <paramref name="upstreamAddress"/> (<c>host:port</c>, or several comma-separated, used in turn).</summary>
+    /// <param name="upstreamAddress">Where the server is.</param>
+    /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The proxy, listening.</returns>
+    /// <exception cref="ArgumentException">An address or option is invalid.</exception>
+    /// <exception cref="SocketException">The address cannot be bound.</exception>
+    public static FaultProxy Start(string upstreamAddress, Action<FaultProxyOptions>? configure = null)
+        => Start(External(upstreamAddress), configure);
+
+    /// <summary>The server the proxy forwards to.</summary>
+    public CtrafficServer Upstream { get; }
+
+    /// <summary>Where the proxy listens (TCP, and UDP on the same port): <c>127.0.0.1:port</c>.</summary>
+    public override string Address { get; }
+
+    /// <inheritdoc/>
+    public override string? HostName => Upstream.HostName;
+
+    /// <summary>None of its own: disrupt the upstream server, or add a <see cref="Fault"/>.</summary>
+    public override ServerDisruptions Supports => ServerDisruptions.None;
+
+    /// <inheritdoc/>
+    public override bool IsRunning => Volatile.Read(ref _disposed) == 0 && Upstream.IsRunning;
+
+    /// <summary>The faults on now, in the order they were added.</summary>
+    public IReadOnlyList<ActiveFault> Faults => Snapshot;
+
+    /// <summary>What the proxy has carried and holds now.</summary>
+    /// <returns>The counts of this moment.</returns>
+    public FaultProxyStatistics GetStatistics() => Counters.Snapshot(_links.Count, _udp?.Sessions ?? 0);
+
+    // One array reference, read atomically; a switch made a moment ago shows at the next chunk.
+    internal ImmutableArray<ActiveFault> Snapshot => _faults;
+
+    internal TimeProvider Time { get; }
+
+    internal ProxyCounters Counters { get; } = new();
+
+    internal int BufferSize => _options.BufferSize;
+
+    internal int QueueCapacity => _options.QueueCapacity;
+
+    /// <summary>
+    /// Switches <paramref name="fault"/> on, for chunks read from now on and for new connections,
+    /// and opens its window (<see cref="Fault.Name"/>) on the traffic; disposing the result
+    /// switches it off and ends the window.
+    /// </summary>
+    /// <param name="fault">The fault.</param>
+    /// <returns>The fault while it is on.</returns>
+    /// <exception cref="ObjectDisposedException">The proxy is disposed.</exception>
+    public ActiveFault Add(Fault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var active = new ActiveFault(this, fault, _seed ^ (ulong)Interlocked.Increment(ref _nextConnection) * 0xD6E8FEB86659FD93UL);
+        active.Begin(BeginDisruption(fault.Name));
+        ImmutableInterlocked.Update(ref _faults, static (list, a) => list.Add(a), active);
+        ReconcileListener();
+        return active;
+    }
+
+    /// <summary>Switches <paramref name="fault"/> on for <paramref name="duration"/>, marking its window, then off.</summary>
+    /// <param name="fault">The fault.</param>
+    /// <param name="duration">How long; positive.</param>
+    /// <param name="cancellationToken">Switches it off early (and throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>Completes once the fault is off.</returns>
+    public async Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        using var active = Add(fault);
+        await Task.Delay(duration, Time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Switches every fault off.</summary>
+    public void Clear()
+    {
+        foreach (var active in Snapshot)
+        {
+            active.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Marks this proxy's faults on <paramref name="recorder"/>, and the upstream server's own
+    /// disruptions (a kill behind the proxy is as visible as without it).
+    /// </summary>
+    /// <param name="recorder">Usually the traffic.</param>
+    /// <returns>Stops both when disposed.</returns>
+    public override IDisposable RecordOn(IDisruptionRecorder recorder)
+    {
+        var mine = base.RecordOn(recorder);
+        var upstream = Upstream.RecordOn(recorder);
+        return new Both(mine, upstream);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Address} -> {Upstream.Address})";
+
+    internal void Remove(ActiveFault active)
+    {
+        ImmutableInterlocked.Update(ref _faults, static (list, a) => list.Remove(a), active);
+        ReconcileListener();
+    }
+
+    internal long NextConnection() => Interlocked.Increment(ref _nextConnection);
+
+    /// <inheritdoc/>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        Volatile.Write(ref _disposed, 1);
+        foreach (var active in Snapshot)
+        {
+            active.Dispose();
+        }
+
+        StopListening();
+        _udp?.Dispose();
+        foreach (var link in _links.Values)
+        {
+            link.Abort(reset: true);
+        }
+
+        var deadline = Time.GetTimestamp() + Fault.Ticks(TimeSpan.FromSeconds(5), Time);
+        while (!_links.IsEmpty && Time.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System).ConfigureAwait(false);
+        }
+    }
+
+    private IPEndPoint NextUpstream()
+    {
+        var target = _upstreams.Length == 1 ? _upstreams[0] : _upstreams[(int)((uint)Interlocked.Increment(ref _nextUpstream) % (uint)_upstreams.Length)];
+        if (target.IPAddress is { } ip)
+        {
+            return new IPEndPoint(ip, target.Port);
+        }
+
+        var addresses = Dns.GetHostAddresses(target.Host.Length == 0 ? "localhost" : target.Host);
+        return addresses.Length == 0 ? throw new SocketException((int)SocketError.HostNotFound) : new IPEndPoint(addresses[0], target.Port);
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+
+namespace Ctraffic.Testing;
+
+/// <summary>How a <see cref="FaultProxy"/> listens and what it may hold.</summary>
+public sealed class FaultProxyOptions
+{
+    /// <summary>The largest <see cref="MaxUdpSessions"/>.</summary>
+    public const int MaxUdpSessionsLimit = 65_536;
+
+    /// <summary>The smallest <see cref="BufferSize"/>.</summary>
+    public const int MinBufferSize = 1024;
+
+    /// <summary>
+    /// Where the proxy listens, TCP and (with <see cref="Udp"/>) UDP on the same port: a loopback
+    /// address, port 0 for a free one. The default value is <c>127.0.0.1:0</c>.
+    /// </summary>
+    public string Address { get; set; } = "127.0.0.1:0";
+
+    /// <summary>Names the proxy; <see langword="null"/> for <c>proxy NAME</c> after the upstream server. The default value is <see langword="null"/>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Relay UDP as well as TCP. The default value is <see langword="true"/>.</summary>
+    public bool Udp { get; set; } = true;
+
+    /// <summary>UDP client sources served at once; datagrams of further sources are dropped. The default value is 4096.</summary>
+    public int MaxUdpSessions { get; set; } = 4096;
+
+    /// <summary>A UDP session with no datagram either way for this long is closed. The default value is 30 seconds.</summary>
+    public TimeSpan UdpIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bytes read at most at once from a TCP socket (one chunk). The default value is 16384.</summary>
+    public int BufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>Chunks waiting per direction of a connection before the proxy stops reading (TCP) or drops (UDP). The default value is 256.</summary>
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>How long a connect to the upstream server may take before the client's connection is reset. The default value is 2 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock for latency, bandwidth and UDP idle times. The default value is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message and parameter name name it.</exception>
+    public void Validate()
+    {
+        if (!HostPort.TryParse(Address, out var address, out var error))
+        {
+            throw new ArgumentException($"{nameof(Address)}: {error}", nameof(Address));
+        }
+
+        if (address.IPAddress is not { } ip || !IPAddress.IsLoopback(ip))
+        {
+            throw new ArgumentException($"{nameof(Address)} must be a loopback address such as 127.0.0.1:0, was {Address}", nameof(Address));
+        }
+
+        if (Name is not null && string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentException($"{nameof(Name)} must not be blank", nameof(Name));
+        }
+
+        Check(MaxUdpSessions is >= 1 and <= MaxUdpSessionsLimit, nameof(MaxUdpSessions), $"must be 1 to {MaxUdpSessionsLimit}, was {MaxUdpSessions}");
+        Check(UdpIdleTimeout > TimeSpan.Zero, nameof(UdpIdleTimeout), $"must be positive, was {UdpIdleTimeout}");
+        Check(BufferSize >= MinBufferSize, nameof(BufferSize), $"must be at least {MinBufferSize}, was {BufferSize}");
+        Check(QueueCapacity >= 1, nameof(QueueCapacity), $"must be positive, was {QueueCapacity}");
+        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), $"must be positive, was {ConnectTimeout}");
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+
+    internal FaultProxyOptions Clone() => (FaultProxyOptions)MemberwiseClone();
+
+    private static void Check(bool ok, string name, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} {message}."));
+        }
+    }
+}
