@@ -1,8 +1,7 @@
 using Ctraffic.Reports;
+using Ctraffic.Testing.Assertions;
 using FluentAssertions;
 using FluentAssertions.Execution;
-
-using Ctraffic.Testing.Assertions;
 
 namespace Ctraffic.Testing;
 
