@@ -1,0 +1,429 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using Ctraffic.Testing.Balancing;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// An in-process L4 (TCP) load balancer in front of several servers, with a stable front address
+/// on loopback: connections to <see cref="Address"/> are forwarded byte for byte to a backend that
+/// <see cref="Policy"/> picks. While traffic runs, a test removes a backend (its connections are
+/// reset: a fail-over), drains one (no new connections; the open ones go on until they end or the
+/// grace period resets them), adds or replaces backends, or upgrades them all
+/// (<see cref="RollingUpgrade"/>). Each marks itself on the traffic: <c>"remove backend-2"</c>,
+/// <c>"drain backend-2"</c>. The balancer is a server too: kill, stop and start it.
+/// <code>
+/// await using var backends = Backends.StartInProcess(4);
+/// await using var balancer = LoadBalancer.Start(backends);
+/// await using var traffic = CtrafficFixture.Start(o => o.Server = balancer);
+/// await backends[1].KillAsync();     // marks "kill backend-2" on the traffic
+/// </code>
+/// Traffic attached with <see cref="RecordOn"/> is attached to every backend too (also those
+/// added later), so that a backend's own disruptions mark themselves on it.
+/// </summary>
+public sealed class LoadBalancer : CtrafficServer
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
+
+    private readonly LoadBalancerOptions _options;
+    private readonly IBalancingPolicy _policy;
+    private readonly IPEndPoint _endPoint;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<IDisruptionRecorder, List<IDisposable>> _recorders = [];
+    private readonly ConcurrentDictionary<Task, byte> _handlers = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private ImmutableArray<Backend> _pool = [];
+    private Socket? _listener;
+    private int _generation;
+
+    private LoadBalancer(LoadBalancerOptions options, IEnumerable<CtrafficServer> backends)
+        : base(options.Name)
+    {
+        _options = options;
+        _policy = IBalancingPolicy.For(options.Policy);
+        foreach (var backend in backends)
+        {
+            Add(backend);
+        }
+
+        var address = HostPort.Parse(options.Address);
+        _listener = Listen(new IPEndPoint(address.IPAddress!, address.Port));
+        _endPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        Address = HostPort.Format(_endPoint);
+    }
+
+    /// <summary>Starts a balancer in front of <paramref name="backends"/>, listening at once.</summary>
+    /// <param name="backends">The servers to forward to; more can be added later. The caller keeps owning them.</param>
+    /// <param name="configure">Sets the options (policy, front address, drain grace); <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The balancer, accepting connections.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="SocketException">The front address cannot be bound (e.g. in use).</exception>
+    public static LoadBalancer Start(IEnumerable<CtrafficServer> backends, Action<LoadBalancerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        var options = new LoadBalancerOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        return new LoadBalancer(options, backends);
+    }
+
+    /// <summary>The front address, <c>127.0.0.1:port</c>: the same across kill and start.</summary>
+    public override string Address { get; }
+
+    /// <inheritdoc/>
+    public override ServerDisruptions Supports => ServerDisruptions.Kill | ServerDisruptions.Stop | ServerDisruptions.Start;
+
+    /// <inheritdoc/>
+    public override bool IsRunning => Volatile.Read(ref _listener) is not null;
+
+    /// <summary>How new connections are spread.</summary>
+    public BalancingPolicy Policy => _options.Policy;
+
+    /// <summary>The backends in the pool, in the order they were added (a draining backend stays in until its drain ends).</summary>
+    public IReadOnlyList<CtrafficServer> Backends => [.. _pool.Select(b => b.Server)];
+
+    /// <summary>Connections open now through the balancer, to any backend.</summary>
+    public int Connections => _pool.Sum(b => b.Active);
+
+    /// <summary>Connections open now through the balancer to <paramref name="backend"/> (0 if it is not in the pool).</summary>
+    /// <param name="backend">A backend.</param>
+    /// <returns>The number of open connections.</returns>
+    public int ConnectionsTo(CtrafficServer backend) => Find(backend)?.Active ?? 0;
+
+    /// <summary>Adds <paramref name="backend"/> to the pool: it takes new connections from now on.</summary>
+    /// <param name="backend">The server; the caller keeps owning it.</param>
+    /// <exception cref="ArgumentException">It is in the pool already.</exception>
+    public void Add(CtrafficServer backend) => Add(backend, owned: false);
+
+    /// <summary>
+    /// Removes <paramref name="backend"/> as a fail-over does: every connection to it is reset (the
+    /// clients get a RST) and it takes no new ones; the server itself is left as it is. Marks
+    /// <c>"remove NAME"</c>.
+    /// </summary>
+    /// <param name="backend">A backend in the pool.</param>
+    /// <exception cref="ArgumentException">It is not in the pool.</exception>
+    public void Remove(CtrafficServer backend)
+    {
+        var slot = Find(backend) ?? throw NotInPool(backend);
+        Mark($"remove {backend.Name}");
+        slot.Closed = true;
+        Take(slot);
+        foreach (var connection in slot.Connections)
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Drains <paramref name="backend"/>: no new connection goes to it; the open ones go on until
+    /// they end or until <paramref name="grace"/> has passed, when the balancer resets those left.
+    /// Then it leaves the pool. Marks the disruption <c>"drain NAME"</c> for as long as it lasts.
+    /// </summary>
+    /// <param name="backend">A backend in the pool.</param>
+    /// <param name="grace">How long the open connections may go on; <see langword="null"/> for <see cref="LoadBalancerOptions.DrainGrace"/>.</param>
+    /// <param name="cancellationToken">Ends the grace period early (the connections left are reset).</param>
+    /// <returns>The number of connections the balancer reset at the end of the grace period.</returns>
+    /// <exception cref="ArgumentException">It is not in the pool.</exception>
+    public async Task<int> DrainAsync(CtrafficServer backend, TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        var slot = Find(backend) ?? throw NotInPool(backend);
+        var wait = grace ?? _options.DrainGrace;
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(grace));
+        using var span = BeginDisruption($"drain {backend.Name}");
+        slot.Closed = true;
+        try
+        {
+            await slot.IdleAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // The grace period is over: the connections left are reset below.
+        }
+
+        Take(slot);
+        var reset = 0;
+        foreach (var connection in slot.Connections)
+        {
+            connection.Reset();
+            reset++;
+        }
+
+        return reset;
+    }
+
+    /// <summary>Adds <paramref name="replacement"/>, then drains <paramref name="backend"/> (see <see cref="DrainAsync"/>).</summary>
+    /// <param name="backend">A backend in the pool.</param>
+    /// <param name="replacement">The server that takes its place; the caller keeps owning it.</param>
+    /// <param name="grace">How long the old one's connections may go on; <see langword="null"/> for <see cref="LoadBalancerOptions.DrainGrace"/>.</param>
+    /// <param name="cancellationToken">Ends the grace period early.</param>
+    /// <returns>The number of connections reset at the end of the grace period.</returns>
+    public Task<int> ReplaceAsync(CtrafficServer backend, CtrafficServer replacement, TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        _ = Find(backend) ?? throw NotInPool(backend);
+        Add(replacement);
+        return DrainAsync(backend, grace, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override IDisposable RecordOn(IDisruptionRecorder recorder)
+    {
+        var own = base.RecordOn(recorder);
+        lock (_lock)
+        {
+            if (!_recorders.ContainsKey(recorder))
+            {
+                _recorders[recorder] = [.. _pool.Select(b => b.Server.RecordOn(recorder))];
+            }
+        }
+
+        return new Detach(this, recorder, own);
+    }
+
+    /// <summary>Opens the disruption <c>"upgrade NAME"</c> of a rolling-upgrade step.</summary>
+    internal IDisposable BeginUpgrade(CtrafficServer backend) => BeginDisruption($"upgrade {backend.Name}");
+
+    internal void Add(CtrafficServer backend, bool owned)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        lock (_lock)
+        {
+            if (_pool.Any(b => b.Server == backend))
+            {
+                throw new ArgumentException($"{backend.Name} is in the pool of {Name} already", nameof(backend));
+            }
+
+            _pool = _pool.Add(new Backend(backend, owned));
+            foreach (var (recorder, detaches) in _recorders)
+            {
+                detaches.Add(backend.RecordOn(recorder));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task KillCoreAsync(CancellationToken cancellationToken)
+    {
+        Close();
+        foreach (var connection in _pool.SelectMany(b => b.Connections))
+        {
+            connection.Reset();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        Close();
+        var open = _pool.SelectMany(b => b.Connections).ToList();
+        foreach (var connection in open)
+        {
+            connection.Shutdown();
+        }
+
+        var deadline = DateTime.UtcNow + StopGrace;
+        while (_pool.Any(b => b.Active > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var connection in open)
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var listener = Listen(_endPoint);
+        if (Interlocked.CompareExchange(ref _listener, listener, null) is not null)
+        {
+            listener.Dispose();
+            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        Close();
+        foreach (var connection in _pool.SelectMany(b => b.Connections))
+        {
+            connection.Reset();
+        }
+
+        await Task.WhenAll(_handlers.Keys).ConfigureAwait(false);
+        foreach (var backend in _pool.Where(b => b.Owned))
+        {
+            await backend.Server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_lock)
+        {
+            foreach (var detach in _recorders.Values.SelectMany(d => d))
+            {
+                detach.Dispose();
+            }
+
+            _recorders.Clear();
+        }
+
+        _disposing.Dispose();
+    }
+
+    private Socket Listen(IPEndPoint endPoint)
+    {
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endPoint);
+            listener.Listen(1024);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _ = Task.Run(() => AcceptAsync(listener, Volatile.Read(ref _generation)));
+        return listener;
+    }
+
+    private void Close()
+    {
+        Interlocked.Increment(ref _generation);
+        Interlocked.Exchange(ref _listener, null)?.Dispose();
+    }
+
+    private async Task AcceptAsync(Socket listener, int generation)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return; // closed by kill, stop or dispose
+            }
+
+            var handler = HandleAsync(client, generation);
+            _handlers[handler] = 0;
+            _ = handler.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _handlers, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleAsync(Socket client, int generation)
+    {
+        var clientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
+        client.NoDelay = true;
+        var backend = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
+        if (backend is null)
+        {
+            Reset(client);
+            return;
+        }
+
+        var connection = new BalancedConnection(client, backend.Value.Socket, backend.Value.Target, _options.BufferSize);
+        await connection.RunAsync(() => Volatile.Read(ref _generation) == generation && !backend.Value.Target.Closed).ConfigureAwait(false);
+    }
+
+    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
+    {
+        var candidates = _pool.Where(b => !b.Closed).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var first = _policy.Pick(candidates, client);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var target = candidates[(first + i) % candidates.Count];
+            var endPoint = target.EndPoint();
+            var socket = new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
+            timeout.CancelAfter(_options.ConnectTimeout);
+            try
+            {
+                socket.NoDelay = true;
+                await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+                if (!target.Closed)
+                {
+                    return (socket, target);
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                // Refused or too slow: the next backend.
+            }
+
+            socket.Dispose();
+            if (_disposing.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Closing anyway.
+        }
+
+        socket.Dispose();
+    }
+
+    private Backend? Find(CtrafficServer backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return _pool.FirstOrDefault(b => b.Server == backend);
+    }
+
+    private void Take(Backend slot)
+    {
+        lock (_lock)
+        {
+            _pool = _pool.Remove(slot);
+        }
+    }
+
+    private ArgumentException NotInPool(CtrafficServer backend)
+        => new($"{backend.Name} is not in the pool of {Name}; it has {string.Join(", ", _pool.Select(b => b.Server.Name))}", nameof(backend));
+
+    private sealed class Detach(LoadBalancer balancer, IDisruptionRecorder recorder, IDisposable own) : IDisposable
+    {
+        public void Dispose()
+        {
+            own.Dispose();
+            List<IDisposable>? detaches;
+            lock (balancer._lock)
+            {
+                balancer._recorders.Remove(recorder, out detaches);
+            }
+
+            foreach (var detach in detaches ?? [])
+            {
+                detach.Dispose();
+            }
+        }
+    }
+}
