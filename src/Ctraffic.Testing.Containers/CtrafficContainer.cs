@@ -57,11 +57,20 @@ public sealed class CtrafficContainer : CtrafficServer
         configure?.Invoke(options);
         options.Validate();
         var hostPort = options.HostPort != 0 ? options.HostPort : FreePort();
-        var container = new ContainerBuilder(options.Image)
-            .WithImagePullPolicy(_ => false)
-            .WithHostname(options.HostName)
-            .WithPortBinding(hostPort, ServerPort)
-            .Build();
+        IContainer container;
+        try
+        {
+            container = new ContainerBuilder(options.Image)
+                .WithImagePullPolicy(_ => false)
+                .WithHostname(options.HostName)
+                .WithPortBinding(hostPort, ServerPort)
+                .Build();
+        }
+        catch (DockerUnavailableException ex)
+        {
+            throw await StartFailureAsync(options.Image, ex, Environment.GetEnvironmentVariable(DockerEngineApi.VersionVariable), cancellationToken).ConfigureAwait(false);
+        }
+
         var result = new CtrafficContainer(options, container, hostPort);
         try
         {
@@ -87,8 +96,7 @@ public sealed class CtrafficContainer : CtrafficServer
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not CtrafficContainerException)
         {
-            throw new CtrafficContainerException(
-                $"cannot start a container of {_options.Image}: {ex.Message} (is the Docker engine running, and the image built with build/image.sh?)", ex);
+            throw await StartFailureAsync(_options.Image, ex, Environment.GetEnvironmentVariable(DockerEngineApi.VersionVariable), cancellationToken).ConfigureAwait(false);
         }
 
         await WaitForHandshakeAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +177,29 @@ public sealed class CtrafficContainer : CtrafficServer
 
         throw new CtrafficContainerException(
             $"the ctraffic server in the container did not answer a handshake on {Address} within {_options.StartTimeout.TotalSeconds:0} s{(last is null ? "" : $": {last.Message}")}", last);
+    }
+
+    /// <summary>
+    /// The error of a failed start. Testcontainers reports an engine whose API is older than its
+    /// client's (Docker 20.10, API 1.41) as "Docker is unavailable"; when an engine does answer on
+    /// the socket and <c>DOCKER_API_VERSION</c> is not set, the message says so and how to fix it.
+    /// </summary>
+    /// <param name="image">The image that was to run.</param>
+    /// <param name="ex">Why it did not.</param>
+    /// <param name="apiVersionVariable">The value of <c>DOCKER_API_VERSION</c>.</param>
+    /// <param name="cancellationToken">Stops asking the engine.</param>
+    internal static async Task<CtrafficContainerException> StartFailureAsync(string image, Exception ex, string? apiVersionVariable, CancellationToken cancellationToken)
+    {
+        var hint = "";
+        if (ex is DockerUnavailableException && string.IsNullOrEmpty(apiVersionVariable)
+            && await DockerEngineApi.VersionAsync(cancellationToken).ConfigureAwait(false) is { } version)
+        {
+            hint = $"; a Docker engine is running, with API version {version}, and {DockerEngineApi.VersionVariable} is not set: " +
+                $"an engine older than the client (Docker 20.10 is API 1.41) needs {DockerEngineApi.VersionVariable}={version}";
+        }
+
+        return new CtrafficContainerException(
+            $"cannot start a container of {image}: {ex.Message} (is the Docker engine running, and the image built with build/image.sh?){hint}", ex);
     }
 
     private static int FreePort()
