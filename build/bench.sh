@@ -40,10 +40,10 @@ if [ -z "${BENCH_BIN:-}" ]; then
         # Precompiled (ReadyToRun), as a load run should be published: far less JIT in the first
         # seconds, which are part of every figure; the hot methods are still re-compiled by the tiers.
         echo "[bench] publishing src/Ctraffic.Cli (Release, ReadyToRun) from a copy of the tree into $work/bin" >&2
-        publish=(-r linux-x64 --self-contained false -p:PublishReadyToRun=true)
+        publish=(-r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)
     else
         echo "[bench] publishing src/Ctraffic.Cli (Release, JIT only) from a copy of the tree into $work/bin" >&2
-        publish=()
+        publish=(-p:PublishAot=false)
     fi
     (cd "$work/tree" && dotnet publish src/Ctraffic.Cli -c Release "${publish[@]}" -o "$work/bin" -nologo -v quiet >"$work/publish.log" 2>&1) \
         || { cat "$work/publish.log" >&2; exit 1; }

@@ -8,8 +8,9 @@ using Ctraffic.Cli.Output;
 namespace Ctraffic.Cli;
 
 /// <summary>
-/// <c>ctraffic -stat_file FILE|- -analyze throughput|connections|hosts [-plot SVGFILE]</c>: reads the
-/// statistics, prints the analysis on stdout as the original does and optionally writes a graph.
+/// <c>ctraffic -stat_file FILE|-|FILE,FILE,...|PATTERN -analyze throughput|connections|hosts [-plot SVGFILE]</c>:
+/// reads the statistics (several files are merged into one run, aligned on their start times), prints
+/// the analysis on stdout as the original does and optionally writes a graph.
 /// Every failure is one log line on stderr and exit code 1.
 /// </summary>
 internal static partial class AnalyzeCommand
@@ -25,7 +26,6 @@ internal static partial class AnalyzeCommand
     internal static async Task<int> RunAsync(CliOptions options, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var mode = Mode(options.Analyze);
-        var source = options.StatFile == "-" ? "stdin" : options.StatFile;
         string output, svg;
         try
         {
@@ -34,18 +34,14 @@ internal static partial class AnalyzeCommand
                 throw new AnalysisException($"open {options.Plot}: is a directory");
             }
 
-            var json = await ReadAsync(options.StatFile, openStdin, cancellationToken).ConfigureAwait(false);
-            AnalysisInput input;
-            try
+            var paths = StatFiles(options.StatFile);
+            var inputs = new List<AnalysisInput>(paths.Count);
+            foreach (var path in paths)
             {
-                input = AnalysisInput.ParseUtf8(json);
-            }
-            catch (FormatException ex)
-            {
-                throw new AnalysisException($"{source}: {ex.Message}", ex);
+                inputs.Add(await ReadInputAsync(path, openStdin, cancellationToken).ConfigureAwait(false));
             }
 
-            (output, svg) = Analyze(input, mode, options.Plot.Length > 0);
+            (output, svg) = Analyze(Merge(paths, inputs, mode), mode, options.Plot.Length > 0);
         }
         catch (AnalysisException ex)
         {
@@ -91,6 +87,55 @@ internal static partial class AnalyzeCommand
                 var points = TrafficAnalysis.Throughput(input);
                 return (AnalysisText.Format(points), plot ? SvgWriter.Write(AnalysisCharts.Throughput(points)) : "");
         }
+    }
+
+    private static async Task<AnalysisInput> ReadInputAsync(string path, Func<Stream> openStdin, CancellationToken cancellationToken)
+    {
+        var json = await ReadAsync(path, openStdin, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return AnalysisInput.ParseUtf8(json);
+        }
+        catch (FormatException ex)
+        {
+            throw new AnalysisException($"{Source(path)}: {ex.Message}", ex);
+        }
+    }
+
+    private static string Source(string path) => path == "-" ? "stdin" : path;
+
+    /// <summary>The files of <c>-stat_file</c>: one name, "-", or a comma list of names and patterns (<see cref="StatisticsFiles.Expand"/>).</summary>
+    private static IReadOnlyList<string> StatFiles(string list)
+    {
+        if (list == "-" || !list.Contains(',', StringComparison.Ordinal) && Path.GetFileName(list).AsSpan().IndexOfAny('*', '?') < 0)
+        {
+            return [list];
+        }
+
+        try
+        {
+            return StatisticsFiles.Expand(list);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new AnalysisException(ex switch
+            {
+                FileNotFoundException => ex.Message,
+                ArgumentException => $"-stat_file \"{list}\" names no file",
+                _ => $"-stat_file {list}: {FileErrors.Reason(ex)}",
+            }, ex);
+        }
+    }
+
+    /// <summary>The files as one run (<see cref="AnalysisInput.Merge"/>); for the throughput, every file needs samples.</summary>
+    private static AnalysisInput Merge(IReadOnlyList<string> paths, List<AnalysisInput> inputs, AnalysisMode mode)
+    {
+        if (inputs.Count > 1 && mode == AnalysisMode.Throughput && inputs.FindIndex(i => i.Statistics.Samples.Count == 0) is var k and >= 0)
+        {
+            throw new AnalysisException($"{Source(paths[k])}: No samples found");
+        }
+
+        return AnalysisInput.Merge(inputs);
     }
 
     /// <summary>The statistics as UTF-8, at most <see cref="InputFiles.MaximumStatisticsBytes"/>.</summary>

@@ -55,7 +55,7 @@ internal sealed class CliOptions
         f.Float("rate", o.Rate, "Total rate in KB/second, shared by all connections", v => o.Rate = v);
         f.Bool("reconnect", true, "Re-connect on failures", v => o.Reconnect = v);
         f.String("stats", o.Stats, "Statistics; none, summary, all", v => o.Stats = v);
-        f.String("stat_file", "", "Statistics file to analyze (- for stdin)", v => o.StatFile = v);
+        f.String("stat_file", "", "Statistics file to analyze (- for stdin); several, merged: a,b or 'out/*.json'", v => o.StatFile = v);
         f.String("analyze", o.Analyze, "Analyze; throughput, connections, hosts", v => o.Analyze = v);
         f.String("srccidr", "", "Source CIDR (one source address per connection)", v => o.SrcCidr = v);
         f.String("srcfile", "", "File with source addresses, one per line", v => o.SrcFile = v);

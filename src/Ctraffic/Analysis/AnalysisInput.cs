@@ -8,7 +8,7 @@ namespace Ctraffic.Analysis;
 /// original ctraffic hold nanoseconds, which <see cref="TimeSpan"/> rounds to 100 ns; the analyses
 /// use the exact values so that their output is the original's, digit for digit.
 /// </summary>
-public sealed class AnalysisInput
+public sealed partial class AnalysisInput
 {
     private AnalysisInput(TrafficStatistics statistics, NanosecondTimes times)
     {

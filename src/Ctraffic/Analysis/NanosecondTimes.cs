@@ -10,7 +10,7 @@ namespace Ctraffic.Analysis;
 /// </summary>
 internal sealed class NanosecondTimes
 {
-    private NanosecondTimes(long duration, long[] samples, ConnectionTimes[] connections)
+    internal NanosecondTimes(long duration, long[] samples, ConnectionTimes[] connections)
     {
         Duration = duration;
         Samples = samples;

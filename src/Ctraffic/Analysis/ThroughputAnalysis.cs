@@ -10,6 +10,11 @@ internal static class ThroughputAnalysis
 
     public static IReadOnlyList<ThroughputPoint> Run(AnalysisInput input)
     {
+        if (input.Parts.Count > 0)
+        {
+            return MergedThroughput.Run(input);
+        }
+
         var samples = input.Statistics.Samples;
         var times = input.Times.Samples;
         if (samples.Count == 0)

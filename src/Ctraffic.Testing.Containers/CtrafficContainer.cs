@@ -97,7 +97,16 @@ public sealed class CtrafficContainer : CtrafficServer
         configure?.Invoke(options);
         options.Validate();
         var network = options.Network;
-        var result = new CtrafficContainer(options, network is null ? (options.HostPort != 0 ? options.HostPort : FreePort()) : 0, network?.NextAddress());
+        CtrafficContainer result;
+        try
+        {
+            result = new CtrafficContainer(options, network is null ? (options.HostPort != 0 ? options.HostPort : FreePort()) : 0, network?.NextAddress());
+        }
+        catch (DockerUnavailableException ex)
+        {
+            throw await StartFailureAsync(options.Image, ex, Environment.GetEnvironmentVariable(DockerEngineApi.VersionVariable), cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await result.StartCoreAsync(cancellationToken).ConfigureAwait(false);
@@ -190,8 +199,7 @@ public sealed class CtrafficContainer : CtrafficServer
             throw ex is TimeoutException
                 ? new CtrafficContainerException(
                     $"the ctraffic server in the container did not answer a handshake on {Address} within {_options.StartTimeout.TotalSeconds:0} s{(_ready.LastError is { } last ? $": {last.Message}" : "")}", ex)
-                : new CtrafficContainerException(
-                    $"cannot start a container of {_options.Image}: {ContainerErrors.Explain(ex)} (is the Docker engine running, and the image built with build/image.sh?)", ex);
+                : await StartFailureAsync(_options.Image, ex, Environment.GetEnvironmentVariable(DockerEngineApi.VersionVariable), cancellationToken).ConfigureAwait(false);
         }
 
         _running = true;
@@ -240,6 +248,29 @@ public sealed class CtrafficContainer : CtrafficServer
     protected override ValueTask DisposeAsyncCore() => Container.DisposeAsync();
 
     private static DockerClient DockerClient() => TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build();
+
+    /// <summary>
+    /// The error of a failed start. Testcontainers reports an engine whose API is older than its
+    /// client's (Docker 20.10, API 1.41) as "Docker is unavailable"; when an engine does answer on
+    /// the socket and <c>DOCKER_API_VERSION</c> is not set, the message says so and how to fix it.
+    /// </summary>
+    /// <param name="image">The image that was to run.</param>
+    /// <param name="ex">Why it did not.</param>
+    /// <param name="apiVersionVariable">The value of <c>DOCKER_API_VERSION</c>.</param>
+    /// <param name="cancellationToken">Stops asking the engine.</param>
+    internal static async Task<CtrafficContainerException> StartFailureAsync(string image, Exception ex, string? apiVersionVariable, CancellationToken cancellationToken)
+    {
+        var hint = "";
+        if (ex is DockerUnavailableException && string.IsNullOrEmpty(apiVersionVariable)
+            && await DockerEngineApi.VersionAsync(cancellationToken).ConfigureAwait(false) is { } version)
+        {
+            hint = $"; a Docker engine is running, with API version {version}, and {DockerEngineApi.VersionVariable} is not set: " +
+                $"an engine older than the client (Docker 20.10 is API 1.41) needs {DockerEngineApi.VersionVariable}={version}";
+        }
+
+        return new CtrafficContainerException(
+            $"cannot start a container of {image}: {ex.Message} (is the Docker engine running, and the image built with build/image.sh?){hint}", ex);
+    }
 
     private static int FreePort()
     {

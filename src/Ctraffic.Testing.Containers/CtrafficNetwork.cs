@@ -76,7 +76,7 @@ public sealed class CtrafficNetwork : IAsyncDisposable
             }
         }
 
-        throw new CtrafficContainerException($"cannot make a Docker network with a subnet of 198.19.0.0/16: {ContainerErrors.Explain(last!)}", last);
+        throw new CtrafficContainerException($"cannot make a Docker network with a subnet of 198.19.0.0/16: {await ContainerErrors.ExplainAsync(last!, cancellationToken).ConfigureAwait(false)}", last);
     }
 
     /// <summary>Removes the network (its containers must be removed first).</summary>

@@ -59,7 +59,7 @@ public static class CtrafficClientContainer
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not CtrafficContainerException)
             {
-                throw new CtrafficContainerException($"cannot run the client in a container of {options.Image}: {ContainerErrors.Explain(ex)}", ex);
+                throw new CtrafficContainerException($"cannot run the client in a container of {options.Image}: {await ContainerErrors.ExplainAsync(ex, cancellationToken).ConfigureAwait(false)}", ex);
             }
         }
     }
