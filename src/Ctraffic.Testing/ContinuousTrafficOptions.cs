@@ -52,6 +52,13 @@ public sealed class ContinuousTrafficOptions
     /// <summary>Longest wait between connect attempts. The default value is 100 ms (the original's 1 s makes recovery times coarse).</summary>
     public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a connection waits for an echo before it fails with an i/o timeout — the TCP time-out
+    /// of a network fault: a partition longer than this loses the connections, a shorter one does
+    /// not. The default value is 1 second, as in the original.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>An echo later than one packet interval plus this makes an outage. The default value is 100 ms.</summary>
     public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -111,6 +118,7 @@ public sealed class ContinuousTrafficOptions
         SourceAddresses = SourceAddresses,
         MaxConnectBackoff = MaxConnectBackoff,
         OutageThreshold = OutageThreshold,
+        ReadTimeout = ReadTimeout,
         TimeProvider = TimeProvider,
     };
 
