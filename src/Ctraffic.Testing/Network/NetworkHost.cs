@@ -72,8 +72,19 @@ internal static class NetworkHost
         {
             if (NetworkNames.TryOwner(name, out var pid) && !NetworkNames.IsAlive(pid))
             {
-                await NetworkCommand.IpAsync(cancellationToken, "link", "delete", name).ConfigureAwait(false);
-                removed.Add($"link {name}");
+                try
+                {
+                    await NetworkCommand.IpAsync(cancellationToken, "link", "delete", name).ConfigureAwait(false);
+                    removed.Add($"link {name}");
+                }
+                catch (NetworkSetupException)
+                {
+                    // Gone with its peer, deleted just before? Otherwise it is a failure.
+                    if ((await ListLinksAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
+                    {
+                        throw;
+                    }
+                }
             }
         }
 
