@@ -159,6 +159,7 @@ internal static class NetworkHost
         {
             if (kind == "netns")
             {
+                NetworkCommand.RunQuietly("ip", "link", "delete", name);
                 NetworkCommand.RunQuietly("ip", "netns", "delete", name);
             }
             else

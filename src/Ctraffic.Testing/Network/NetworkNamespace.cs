@@ -211,6 +211,13 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
 
         try
         {
+            // The veth pair first: the kernel destroys a deleted namespace (and the links in it)
+            // later, in the background; deleting the link is done when the command returns.
+            if ((await NetworkHost.ListLinksAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
+            {
+                await NetworkCommand.IpAsync(CancellationToken.None, "link", "delete", Name).ConfigureAwait(false);
+            }
+
             if ((await NetworkHost.ListNamespacesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
             {
                 await NetworkCommand.IpAsync(CancellationToken.None, "netns", "delete", Name).ConfigureAwait(false);
