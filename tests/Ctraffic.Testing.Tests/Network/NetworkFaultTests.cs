@@ -67,12 +67,13 @@ public class NetworkFaultTests
         var lasted = mark.End!.Value - mark.Time;
         lasted.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2));
 
-        // ... one run outage as long, ± 0.3 s, the datagrams of it lost, and all echo again.
+        // ... one run outage as long, ± 0.3 s (a busy machine may add short ones of its own), the
+        // datagrams of it lost, none before it (up to the 100 ms slice it started in), and all echo again.
         var window = report.Window("partition");
-        window.RunOutages.Should().ContainSingle();
+        window.RunOutages.Where(o => o.Duration > TimeSpan.FromSeconds(1)).Should().ContainSingle();
         window.LongestRunOutage.Should().BeCloseTo(lasted, TimeSpan.FromMilliseconds(300));
         window.Lost.Should().BeGreaterThan(0);
-        report.Before("partition").Lost.Should().Be(0);
+        report.Between(TimeSpan.Zero, mark.Time - TimeSpan.FromMilliseconds(200)).Lost.Should().Be(0);
         report.Should().HaveLostNoConnections();
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"UDP partition {lasted.TotalSeconds:0.000} s: run outage {window.LongestRunOutage.TotalSeconds:0.000} s, lost {window.Lost} of {window.Sent}");
