@@ -252,6 +252,36 @@ public sealed partial class TrafficRun
         }
     }
 
+    /// <summary>
+    /// The heartbeat's sample of the lane's TCP connection: <c>tcpi_total_retrans</c> read once a
+    /// heartbeat (one slice), its growth counted in the slice of now. One <c>getsockopt</c> per
+    /// connection and slice, nothing allocated; a socket closed meanwhile is skipped.
+    /// </summary>
+    private void SampleRetransmits(Lane lane, long now)
+    {
+        if (lane.Current is { TcpSocket: { } socket } conn && TcpInfo.TotalRetransmits(socket) is { } total)
+        {
+            CountRetransmits(conn, total, now);
+        }
+    }
+
+    /// <summary>Counts in the slice of <paramref name="now"/> what <paramref name="total"/> adds to the retransmits counted so far for <paramref name="conn"/>; safe against a concurrent sample.</summary>
+    private void CountRetransmits(ConnectionState conn, long total, long now)
+    {
+        var counted = Volatile.Read(ref conn.RetransmitsCounted);
+        while (total > counted)
+        {
+            var seen = Interlocked.CompareExchange(ref conn.RetransmitsCounted, total, counted);
+            if (seen == counted)
+            {
+                Interlocked.Add(ref _slices.At(now - _startTs).Retransmits, total - counted);
+                return;
+            }
+
+            counted = seen;
+        }
+    }
+
     /// <summary>Outages and reconnects of one connection (a lane), across its slots. Locked on itself.</summary>
     private sealed class LaneHistory
     {

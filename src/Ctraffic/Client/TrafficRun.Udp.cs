@@ -72,6 +72,7 @@ public sealed partial class TrafficRun
                 var answered = await AwaitReplyAsync(lane, socket, buffer, sequence, deadline).ConfigureAwait(false);
                 if (!answered)
                 {
+                    Interlocked.Increment(ref _slices.At(_time.GetTimestamp() - _startTs).Lost);
                     continue;
                 }
 

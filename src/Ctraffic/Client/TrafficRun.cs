@@ -283,7 +283,11 @@ public sealed partial class TrafficRun : IAsyncDisposable
                 return;
             }
 
-            if (!await (udp ? PumpUdpAsync(conn, lane, socket) : PumpAsync(conn, lane, socket)).ConfigureAwait(false))
+            conn.TcpSocket = udp ? null : socket;
+            var failed = await (udp ? PumpUdpAsync(conn, lane, socket) : PumpAsync(conn, lane, socket)).ConfigureAwait(false);
+            conn.TcpSocket = null;
+            CountRetransmits(conn, conn.Retransmits, _time.GetTimestamp());
+            if (!failed)
             {
                 return;
             }
@@ -357,6 +361,8 @@ public sealed partial class TrafficRun : IAsyncDisposable
                 {
                 }
             }
+
+            SampleRetransmits(lane, now);
         }
     }
 

@@ -7,6 +7,12 @@ internal sealed class Slice
     public long Received;
     public long Dropped;
     public long DroppedLocal;
+
+    /// <summary>TCP retransmits seen in the slice (sampled from <c>TCP_INFO</c> once a heartbeat per connection).</summary>
+    public long Retransmits;
+
+    /// <summary>UDP datagrams given up in the slice: no reply by the read time-out, or an ICMP error.</summary>
+    public long Lost;
     private LogHistogram? _rtt;
 
     public LogHistogram? Rtt => Volatile.Read(ref _rtt);

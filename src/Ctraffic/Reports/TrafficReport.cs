@@ -40,8 +40,10 @@ public sealed class TrafficReport
         {
             (Sent, Received, Dropped, DroppedLocal) = SumSlices(window);
             FailedConnects = stats.ConnStats.Where(c => window.Contains(c.Started)).Sum(c => c.FailedConnects);
-            Retransmits = stats.ConnStats.Where(c => window.Contains(c.Ended)).Sum(c => c.Retransmits);
         }
+
+        (var retransmits, Lost) = SumLosses(whole ? new TimeWindow(TimeSpan.Zero, TimeSpan.MaxValue) : window);
+        Retransmits = whole ? Math.Max(stats.Retransmits, retransmits) : retransmits;
 
         Outages = [.. data.Outages.Where(o => window.Overlaps(o.Start, o.End)).OrderBy(o => o.Start)];
         RunOutages = [.. data.RunOutages.Where(o => window.Overlaps(o.Start, o.End))];
@@ -89,8 +91,20 @@ public sealed class TrafficReport
     /// <summary>Failed connect attempts.</summary>
     public long FailedConnects { get; }
 
-    /// <summary>TCP retransmits of the connections that ended in the window.</summary>
+    /// <summary>
+    /// TCP retransmits in the window: each connection's <c>tcpi_total_retrans</c> (Linux
+    /// <c>TCP_INFO</c>) is sampled every 100 ms and its growth counted in the slice it was seen in,
+    /// so a window holds the retransmits made during it (to within 100 ms), also of connections
+    /// still open. For the whole run, at least the sum over the connections of the statistics.
+    /// </summary>
     public long Retransmits { get; }
+
+    /// <summary>
+    /// UDP datagrams lost in the window: no reply by the read time-out, or an ICMP error; counted
+    /// when given up (a read time-out after the datagram was sent). Zero for TCP, which does not
+    /// lose packets but retransmits them (<see cref="Retransmits"/>).
+    /// </summary>
+    public long Lost { get; }
 
     /// <summary>The connections that ended with an error, in order of their slots.</summary>
     public IReadOnlyList<ConnectionStats> LostConnections { get; }
@@ -240,6 +254,18 @@ public sealed class TrafficReport
         }
 
         return (sent, received, dropped, local);
+    }
+
+    private (long Retransmits, long Lost) SumLosses(TimeWindow window)
+    {
+        long retransmits = 0, lost = 0;
+        foreach (var slice in SlicesIn(window))
+        {
+            retransmits += Interlocked.Read(ref slice.Retransmits);
+            lost += Interlocked.Read(ref slice.Lost);
+        }
+
+        return (retransmits, lost);
     }
 
     private static RttStatistics MergeRtt(ReportData data, TimeWindow window) => MergeRtt(data.Slices, data.ToTime, window);

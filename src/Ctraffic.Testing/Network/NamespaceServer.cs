@@ -1,0 +1,160 @@
+using System.Globalization;
+using Ctraffic.Server;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// A ctraffic server in a network namespace of its own (<see cref="Namespace"/>), reached at
+/// <c>198.18.x.2:5003</c> over a veth pair, so that the kernel's packet filter can drop its packets
+/// (<see cref="NetworkNamespace.PacketLoss"/>, <see cref="NetworkNamespace.Partition"/>, ...). It
+/// is the in-process echo server, started on a thread that has joined the namespace with
+/// <c>setns(2)</c>: its listening socket is created there, and every connection it accepts
+/// belongs to the namespace too, while the rest of the process stays in its own. (The other way,
+/// a child <c>ctraffic -server</c> under <c>ip netns exec</c>, costs a process start per restart
+/// and a binary to find; this one restarts in milliseconds, like <see cref="InProcessServer"/>.)
+/// Kill (RST), stop (FIN) and start again as the in-process server; the faults of its namespace
+/// mark themselves on the traffic that goes to it. Disposing it stops the server and deletes the namespace.
+/// </summary>
+public sealed class NamespaceServer : CtrafficServer
+{
+    /// <summary>The port the server listens on in its namespace unless told otherwise: the original's 5003.</summary>
+    public const int DefaultPort = 5003;
+
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
+
+    private readonly EchoServerOptions _options;
+    private readonly string _address;
+    private string _hostName;
+    private EchoServer? _server;
+
+    private NamespaceServer(NetworkNamespace ns, EchoServerOptions options, string name)
+        : base(name)
+    {
+        Namespace = ns;
+        _server = ns.Run(() => EchoServer.Start(options));
+        _options = new EchoServerOptions
+        {
+            Address = HostPort.Format(_server.LocalEndPoint),
+            HostName = options.HostName,
+            Udp = options.Udp,
+            Backlog = options.Backlog,
+            Log = options.Log,
+        };
+        _address = _server.ConnectAddress;
+        _hostName = _server.HostName;
+    }
+
+    /// <summary>The namespace the server listens in; its faults act on the server's packets.</summary>
+    public NetworkNamespace Namespace { get; }
+
+    /// <inheritdoc/>
+    public override string Address => _address;
+
+    /// <inheritdoc/>
+    public override string HostName => Volatile.Read(ref _hostName);
+
+    /// <inheritdoc/>
+    public override ServerDisruptions Supports => ServerDisruptions.Kill | ServerDisruptions.Stop | ServerDisruptions.Start;
+
+    /// <inheritdoc/>
+    public override bool IsRunning => Volatile.Read(ref _server) is not null;
+
+    /// <summary>The echo server now serving, or <see langword="null"/> while killed or stopped.</summary>
+    public EchoServer? Server => Volatile.Read(ref _server);
+
+    /// <summary>
+    /// Makes a namespace and starts a ctraffic server in it, on <c>NAMESPACE-ADDRESS:5003</c>
+    /// unless <paramref name="configure"/> sets another <see cref="EchoServerOptions.Address"/>.
+    /// </summary>
+    /// <param name="configure">Sets the options (host name, UDP, ...); <see langword="null"/> keeps the defaults.</param>
+    /// <param name="name">Names it in its disruptions; <see langword="null"/> for the host name if one is set, else the namespace's name.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The server, serving.</returns>
+    /// <exception cref="NetworkSetupException">Namespaces are not possible here (<see cref="NetworkNamespace.UnavailableReason"/>), or setting one up failed.</exception>
+    public static async Task<NamespaceServer> StartAsync(Action<EchoServerOptions>? configure = null, string? name = null, CancellationToken cancellationToken = default)
+    {
+        var ns = await NetworkNamespace.CreateAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var options = new EchoServerOptions { Address = string.Create(CultureInfo.InvariantCulture, $"{ns.Address}:{DefaultPort}") };
+            configure?.Invoke(options);
+            options.HostName ??= name ?? ns.Name;
+            options.Validate();
+            return new NamespaceServer(ns, options, name ?? options.HostName);
+        }
+        catch
+        {
+            await ns.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Marks the server's disruptions and its namespace's faults on <paramref name="recorder"/>.</summary>
+    /// <param name="recorder">Usually the traffic.</param>
+    /// <returns>Stops marking on it when disposed.</returns>
+    public override IDisposable RecordOn(IDisruptionRecorder recorder)
+    {
+        var own = base.RecordOn(recorder);
+        var faults = Namespace.RecordOn(recorder);
+        return new Both(own, faults);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task KillCoreAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _server, null) is { } server)
+        {
+            server.Kill();
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _server, null) is { } server)
+        {
+            await server.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var server = Namespace.Run(() => EchoServer.Start(_options));
+        Volatile.Write(ref _hostName, server.HostName);
+        if (Interlocked.CompareExchange(ref _server, server, null) is not null)
+        {
+            server.Kill();
+            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        try
+        {
+            if (Interlocked.Exchange(ref _server, null) is { } server)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await Namespace.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+    }
+}

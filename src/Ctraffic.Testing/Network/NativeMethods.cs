@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+
+namespace Ctraffic.Testing;
+
+/// <summary>The two system calls of <c>Network/</c>: <c>setns(2)</c> and <c>geteuid(2)</c>.</summary>
+internal static partial class NativeMethods
+{
+    /// <summary><c>CLONE_NEWNET</c>: the namespace to join is a network namespace.</summary>
+    public const int CloneNewNet = 0x40000000;
+
+    /// <summary>Moves the calling thread into the namespace that <paramref name="fd"/> refers to; 0 or -1 (errno).</summary>
+    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int nsType);
+
+    /// <summary>The effective user id.</summary>
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// An nftables rule in a <see cref="NetworkNamespace"/> that drops packets on its <c>eth0</c>:
+/// a share of them (<see cref="NetworkNamespace.PacketLoss"/>), all (<see cref="NetworkNamespace.Partition"/>)
+/// or those above a rate (<see cref="NetworkNamespace.RateLimit"/>), one way or both. The kernel
+/// drops real packets, so TCP retransmits them and the traffic sees retransmits and round-trip
+/// spikes, not errors. <see cref="ApplyAsync"/> puts it on and opens the disruption
+/// <see cref="Name"/> (<c>"loss 5%"</c>, <c>"partition"</c>, <c>"rate 100/s"</c>, with
+/// <c>" to server"</c> or <c>" from server"</c> for one way); <see cref="RemoveAsync"/> takes it off
+/// and ends it; <see cref="ApplyForAsync"/> does both around a wait.
+/// <code>
+/// await using var server = await NamespaceServer.StartAsync(ct: ct);
+/// await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);   // marks "partition"
+/// </code>
+/// </summary>
+public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
+{
+    /// <summary>The table and chains every namespace gets, empty (policy accept).</summary>
+    internal const string TableScript = """
+        table inet ctraffic {
+          chain in { type filter hook input priority filter; policy accept; }
+          chain out { type filter hook output priority filter; policy accept; }
+        }
+
+        """;
+
+    private readonly NetworkNamespace _namespace;
+    private readonly string _verdict;
+    private readonly NetworkDirection _direction;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<IDisruptionRecorder, IDisposable> _attached = [];
+    private (string Chain, int Handle)[] _rules = [];
+    private IDisposable? _span;
+
+    internal NetworkFault(NetworkNamespace ns, string what, string verdict, NetworkDirection direction)
+    {
+        _namespace = ns;
+        _verdict = verdict;
+        _direction = direction;
+        Name = direction switch
+        {
+            NetworkDirection.ToServer => what + " to server",
+            NetworkDirection.FromServer => what + " from server",
+            _ => what,
+        };
+    }
+
+    /// <summary>The disruption this fault marks, e.g. <c>"loss 5%"</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Which packets it acts on.</summary>
+    public NetworkDirection Direction => _direction;
+
+    /// <summary>Whether its rules are in the namespace now.</summary>
+    public bool IsApplied => Volatile.Read(ref _span) is not null;
+
+    /// <summary>The nftables rules it adds, e.g. <c>add rule inet ctraffic in iifname "eth0" drop</c>.</summary>
+    public IReadOnlyList<string> Rules => [.. Chains().Select(c => $"add rule inet ctraffic {c} {Match(c)} {_verdict}")];
+
+    /// <summary>Puts the rules on (one nft transaction) and opens the disruption <see cref="Name"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>This fault, applied.</returns>
+    /// <exception cref="InvalidOperationException">It is applied already.</exception>
+    /// <exception cref="NetworkSetupException">nft failed.</exception>
+    public async Task<NetworkFault> ApplyAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_span is not null)
+            {
+                throw new InvalidOperationException($"'{Name}' is applied already");
+            }
+
+            var script = new StringBuilder();
+            foreach (var rule in Rules)
+            {
+                script.Append(rule).Append('\n');
+            }
+
+            var echoed = await NetworkCommand.NftAsync(_namespace.Name, script.ToString(), true, cancellationToken).ConfigureAwait(false);
+            var handles = HandlePattern().Matches(echoed).Select(m => int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)).ToArray();
+            var chains = Chains().ToArray();
+            if (handles.Length != chains.Length)
+            {
+                throw new NetworkSetupException($"nft did not echo the handles of the rules of '{Name}': {echoed.Trim()}");
+            }
+
+            _rules = [.. chains.Zip(handles)];
+            Volatile.Write(ref _span, BeginDisruption(Name));
+            return this;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Takes the rules off and ends the disruption. Does nothing if not applied.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once the rules are gone.</returns>
+    /// <exception cref="NetworkSetupException">nft failed.</exception>
+    public async Task RemoveAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_span is null)
+            {
+                return;
+            }
+
+            var script = new StringBuilder();
+            foreach (var (chain, handle) in _rules)
+            {
+                script.Append(CultureInfo.InvariantCulture, $"delete rule inet ctraffic {chain} handle {handle}\n");
+            }
+
+            await NetworkCommand.NftAsync(_namespace.Name, script.ToString(), false, cancellationToken).ConfigureAwait(false);
+            _rules = [];
+            Interlocked.Exchange(ref _span, null)?.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Applies the fault, waits <paramref name="duration"/> and removes it (also when cancelled).</summary>
+    /// <param name="duration">How long; positive.</param>
+    /// <param name="cancellationToken">Ends the wait early; the fault is removed all the same.</param>
+    /// <returns>Completes once the fault is off again.</returns>
+    public async Task ApplyForAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        await ApplyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes the fault if it is applied.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NetworkSetupException)
+        {
+            if ((await NetworkHost.ListNamespacesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(_namespace.Name))
+            {
+                throw;
+            }
+
+            // The namespace is gone, and its rules with it.
+            EndWithNamespace();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} in {_namespace.Name}";
+
+    /// <summary>Marks on <paramref name="recorder"/> too (the namespace forwards its recorders).</summary>
+    internal void Attach(IDisruptionRecorder recorder)
+    {
+        lock (_attached)
+        {
+            if (!_attached.ContainsKey(recorder))
+            {
+                _attached[recorder] = RecordOn(recorder);
+            }
+        }
+    }
+
+    /// <summary>Stops marking on <paramref name="recorder"/>.</summary>
+    internal void Forget(IDisruptionRecorder recorder)
+    {
+        lock (_attached)
+        {
+            if (_attached.Remove(recorder, out var detach))
+            {
+                detach.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The namespace is being deleted, and the rules with it: ends the disruption.</summary>
+    internal void EndWithNamespace()
+    {
+        _rules = [];
+        Interlocked.Exchange(ref _span, null)?.Dispose();
+    }
+
+    private IEnumerable<string> Chains() => _direction switch
+    {
+        NetworkDirection.ToServer => ["in"],
+        NetworkDirection.FromServer => ["out"],
+        _ => ["in", "out"],
+    };
+
+    private static string Match(string chain) => chain == "in" ? $"iifname \"{NetworkNamespace.Inside}\"" : $"oifname \"{NetworkNamespace.Inside}\"";
+
+    [GeneratedRegex(@"# handle (\d+)")]
+    private static partial Regex HandlePattern();
+}

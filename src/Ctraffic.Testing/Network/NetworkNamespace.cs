@@ -1,0 +1,324 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace Ctraffic.Testing;
+
+/// <summary>
+/// A Linux network namespace the test made, joined to the root namespace by a veth pair:
+/// <see cref="HostAddress"/> (<c>198.18.x.1/30</c>) on the root end, named as the namespace,
+/// <see cref="Address"/> (<c>198.18.x.2/30</c>) on <c>eth0</c> inside, and IPv6 addresses of
+/// fd00::/8 on both. Nothing else is routed: the namespace reaches the root end and nothing
+/// beyond. An nftables table <c>inet ctraffic</c> inside holds the rules of its
+/// <see cref="NetworkFault"/>s (<see cref="PacketLoss"/>, <see cref="Partition"/>,
+/// <see cref="RateLimit"/>), which mark their windows on the traffic that watches the namespace.
+/// Disposing it deletes the namespace, which takes its veth pair and rules with it; see
+/// <see cref="SweepAsync"/> for what a killed process leaves. Needs root, <c>ip</c> and <c>nft</c>
+/// (<see cref="UnavailableReason"/>).
+/// </summary>
+public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
+{
+    /// <summary>The interface inside the namespace.</summary>
+    internal const string Inside = "eth0";
+
+    private readonly Lock _lock = new();
+    private readonly List<NetworkFault> _faults = [];
+    private readonly List<IDisruptionRecorder> _recorders = [];
+    private readonly int _subnet;
+    private int _disposed;
+
+    private NetworkNamespace(string name, int subnet)
+    {
+        Name = name;
+        _subnet = subnet;
+        HostAddress = Subnets.V4(subnet, 1);
+        Address = Subnets.V4(subnet, 2);
+        HostIPv6Address = Subnets.V6(subnet, 1);
+        IPv6Address = Subnets.V6(subnet, 2);
+    }
+
+    /// <summary>
+    /// Why namespaces cannot be made on this machine (not Linux, not root, <c>ip</c> or <c>nft</c>
+    /// missing), or <see langword="null"/> if they can: a test skips with it.
+    /// </summary>
+    public static string? UnavailableReason => NetworkHost.UnavailableReason;
+
+    /// <summary>The namespace's name, <c>ctr-PID-N</c> (also the name of the root end of its veth pair).</summary>
+    public string Name { get; }
+
+    /// <summary>The namespace's IPv4 address (on <c>eth0</c> inside), in 198.18.0.0/15.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The root namespace's address on the veth pair, in the same /30.</summary>
+    public IPAddress HostAddress { get; }
+
+    /// <summary>The namespace's IPv6 address, in fd00::/8.</summary>
+    public IPAddress IPv6Address { get; }
+
+    /// <summary>The root namespace's IPv6 address on the veth pair.</summary>
+    public IPAddress HostIPv6Address { get; }
+
+    /// <summary>
+    /// Makes a namespace with its veth pair and addresses, after sweeping (once per process) what
+    /// killed test processes left.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The namespace, its links up.</returns>
+    /// <exception cref="NetworkSetupException">Not possible here (see <see cref="UnavailableReason"/>), or an <c>ip</c>/<c>nft</c> command failed.</exception>
+    public static async Task<NetworkNamespace> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        NetworkHost.EnsureAvailable();
+        await NetworkHost.SweepFirstAsync(cancellationToken).ConfigureAwait(false);
+        var subnet = Subnets.Take(await NetworkHost.ListAddressesAsync(cancellationToken).ConfigureAwait(false));
+        var ns = new NetworkNamespace(NetworkNames.Next(), subnet);
+        try
+        {
+            await ns.SetUpAsync(cancellationToken).ConfigureAwait(false);
+            return ns;
+        }
+        catch
+        {
+            await ns.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes what killed test processes left: every namespace, root link and root nftables table
+    /// named <c>ctr-PID-N</c> whose process is gone. <see cref="CreateAsync"/> does it once per
+    /// process by itself.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What was removed, e.g. <c>namespace ctr-4242-1</c>.</returns>
+    /// <exception cref="NetworkSetupException">Not possible here, or a command failed.</exception>
+    public static Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        NetworkHost.EnsureAvailable();
+        return NetworkHost.SweepAsync(cancellationToken);
+    }
+
+    /// <summary>A fault that drops <paramref name="percent"/> % of the packets (nftables <c>numgen random</c>), marked <c>"loss 5%"</c>. Not applied yet.</summary>
+    /// <param name="percent">Share of packets dropped, more than 0 and at most 100 (to 0.01).</param>
+    /// <param name="direction">Which packets.</param>
+    /// <returns>The fault; <see cref="NetworkFault.ApplyAsync"/> puts it on.</returns>
+    public NetworkFault PacketLoss(double percent, NetworkDirection direction = NetworkDirection.Both)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(percent, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        var basisPoints = (int)Math.Round(percent * 100);
+        return Add(new NetworkFault(this, $"loss {percent:0.##}%", $"numgen random mod 10000 < {basisPoints} drop", direction));
+    }
+
+    /// <summary>A fault that drops every packet — a partition — marked <c>"partition"</c>. Not applied yet.</summary>
+    /// <param name="direction">Which packets; one way only is an asymmetric partition.</param>
+    /// <returns>The fault; <see cref="NetworkFault.ApplyAsync"/> puts it on.</returns>
+    public NetworkFault Partition(NetworkDirection direction = NetworkDirection.Both)
+        => Add(new NetworkFault(this, "partition", "drop", direction));
+
+    /// <summary>A fault that drops the packets above <paramref name="packetsPerSecond"/> (nftables <c>limit rate over</c>), marked <c>"rate 100/s"</c>. Not applied yet.</summary>
+    /// <param name="packetsPerSecond">Packets let through per second, each way that the direction takes; positive.</param>
+    /// <param name="direction">Which packets.</param>
+    /// <returns>The fault; <see cref="NetworkFault.ApplyAsync"/> puts it on.</returns>
+    public NetworkFault RateLimit(int packetsPerSecond, NetworkDirection direction = NetworkDirection.Both)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(packetsPerSecond, 0);
+        return Add(new NetworkFault(this, $"rate {packetsPerSecond}/s", $"limit rate over {packetsPerSecond}/second drop", direction));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on a thread of its own that has joined the namespace with
+    /// <c>setns(2)</c>: the sockets it makes live in the namespace (a listening socket keeps it for
+    /// every connection it accepts, whatever thread accepts them). The thread goes back to its own
+    /// namespace before it ends; no other thread of the process changes namespace.
+    /// </summary>
+    /// <typeparam name="T">What the action returns.</typeparam>
+    /// <param name="action">Makes the sockets, e.g. starts a server.</param>
+    /// <returns>What the action returned.</returns>
+    /// <exception cref="NetworkSetupException">The namespace cannot be joined.</exception>
+    public T Run<T>(Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = RunInside(action);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"netns {Name}",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return result;
+    }
+
+    /// <summary>Marks this namespace's faults (now and later ones) on <paramref name="recorder"/>.</summary>
+    /// <param name="recorder">Usually the traffic.</param>
+    /// <returns>Stops marking on it when disposed.</returns>
+    public override IDisposable RecordOn(IDisruptionRecorder recorder)
+    {
+        var own = base.RecordOn(recorder);
+        NetworkFault[] faults;
+        lock (_lock)
+        {
+            if (!_recorders.Contains(recorder))
+            {
+                _recorders.Add(recorder);
+            }
+
+            faults = [.. _faults];
+        }
+
+        foreach (var fault in faults)
+        {
+            fault.Attach(recorder);
+        }
+
+        return new Detach(this, recorder, own);
+    }
+
+    /// <summary>Removes the namespace with its veth pair and rules. Calling it again does nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        NetworkFault[] faults;
+        lock (_lock)
+        {
+            faults = [.. _faults];
+        }
+
+        foreach (var fault in faults)
+        {
+            fault.EndWithNamespace();
+        }
+
+        try
+        {
+            // The veth pair first: the kernel destroys a deleted namespace (and the links in it)
+            // later, in the background; deleting the link is done when the command returns.
+            if ((await NetworkHost.ListLinksAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
+            {
+                await NetworkCommand.IpAsync(CancellationToken.None, "link", "delete", Name).ConfigureAwait(false);
+            }
+
+            if ((await NetworkHost.ListNamespacesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
+            {
+                await NetworkCommand.IpAsync(CancellationToken.None, "netns", "delete", Name).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            NetworkHost.Disown(Name);
+            Subnets.Release(_subnet);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Address})";
+
+    /// <summary>Adds a route inside the namespace to <paramref name="destination"/> through the root end (for a client address on another link).</summary>
+    internal Task AddRouteAsync(IPAddress destination, CancellationToken cancellationToken)
+        => NetworkCommand.IpAsync(cancellationToken, "-n", Name, "route", "replace", $"{destination}/32", "via", HostAddress.ToString());
+
+    private async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await NetworkCommand.IpAsync(cancellationToken, "netns", "add", Name).ConfigureAwait(false);
+        NetworkHost.Own(Name, "netns");
+        await NetworkCommand.IpAsync(cancellationToken, "link", "add", Name, "type", "veth", "peer", "name", Inside, "netns", Name).ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "addr", "add", $"{HostAddress}/30", "dev", Name).ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "addr", "add", $"{HostIPv6Address}/64", "dev", Name, "nodad").ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "link", "set", Name, "up").ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "addr", "add", $"{Address}/30", "dev", Inside).ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "addr", "add", $"{IPv6Address}/64", "dev", Inside, "nodad").ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", Inside, "up").ConfigureAwait(false);
+        await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", "lo", "up").ConfigureAwait(false);
+        await NetworkCommand.NftAsync(Name, NetworkFault.TableScript, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private T RunInside<T>(Func<T> action)
+    {
+        using var home = File.OpenHandle("/proc/thread-self/ns/net", FileMode.Open, FileAccess.Read);
+        using (var target = File.OpenHandle($"/var/run/netns/{Name}", FileMode.Open, FileAccess.Read))
+        {
+            Join(target, $"namespace {Name}");
+        }
+
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            Join(home, "its own namespace again");
+        }
+    }
+
+    private static void Join(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string what)
+    {
+        if (NativeMethods.SetNs((int)handle.DangerousGetHandle(), NativeMethods.CloneNewNet) != 0)
+        {
+            throw new NetworkSetupException($"setns into {what}: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private NetworkFault Add(NetworkFault fault)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        IDisruptionRecorder[] recorders;
+        lock (_lock)
+        {
+            _faults.Add(fault);
+            recorders = [.. _recorders];
+        }
+
+        foreach (var r in recorders)
+        {
+            fault.Attach(r);
+        }
+
+        return fault;
+    }
+
+    private sealed class Detach(NetworkNamespace ns, IDisruptionRecorder recorder, IDisposable own) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) != 0)
+            {
+                return;
+            }
+
+            own.Dispose();
+            NetworkFault[] faults;
+            lock (ns._lock)
+            {
+                ns._recorders.Remove(recorder);
+                faults = [.. ns._faults];
+            }
+
+            foreach (var fault in faults)
+            {
+                fault.Forget(recorder);
+            }
+        }
+    }
+}

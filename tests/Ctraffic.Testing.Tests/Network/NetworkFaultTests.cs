@@ -1,0 +1,147 @@
+using Ctraffic.Client;
+using FluentAssertions;
+
+namespace Ctraffic.Testing.Tests.Network;
+
+[Collection(KernelFaults.Name)]
+public class NetworkFaultTests
+{
+    [Fact(Timeout = 90_000)]
+    public async Task FivePercentPacketLossCausesRetransmitsInItsWindowAndLosesNoConnection()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: 20 connections of 20 packets a second to a server in a namespace, with a TCP
+        // time-out (5 s) longer than a few retransmissions in a row.
+        await using var server = await NamespaceServer.StartAsync(name: "lossy", cancellationToken: ct);
+        await using var traffic = CtrafficFixture.Start(o =>
+        {
+            o.Server = server;
+            o.Connections = 20;
+            o.RateKBps = 400;
+            o.ReadTimeout = TimeSpan.FromSeconds(5);
+        });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        // When: 5 % of the packets are dropped both ways for 3 s.
+        await server.Namespace.PacketLoss(5).ApplyForAsync(TimeSpan.FromSeconds(3), ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);
+        var report = await traffic.StopAsync(ct);
+
+        // Then: TCP retransmitted in the window and not before it, and no connection was lost.
+        report.Before("loss 5%").Retransmits.Should().Be(0);
+        var loss = report.Window("loss 5%");
+        loss.Retransmits.Should().BeGreaterThan(0);
+        report.Should().HaveLostNoConnections();
+        TestContext.Current.TestOutputHelper?.WriteLine($"loss 5%: retransmits {loss.Retransmits} of {loss.Sent} packets, rtt {loss.Rtt}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task APartitionOfTwoSecondsIsARunOutageOfTwoSecondsAndTrafficRecoversAfterIt()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: UDP, 10 sockets of 20 datagrams a second (50 ms apart), each given up after
+        // 100 ms: no retransmission, so the outage is the partition itself, to a packet interval.
+        await using var server = await NamespaceServer.StartAsync(o => o.Udp = true, "partitioned", ct);
+        await using var traffic = CtrafficFixture.Start(o =>
+        {
+            o.Server = server;
+            o.Protocol = TrafficProtocol.Udp;
+            o.Connections = 10;
+            o.RateKBps = 200;
+            o.ReadTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        // When: nothing gets through for 2 s.
+        await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), ct);
+        var report = await traffic.StopAsync(ct);
+
+        // Then: the rule was in for 2 s and the time nft takes to delete it (the span of the mark,
+        // from nft's return to nft's return) ...
+        var mark = report.Marks.Single(m => m.Name == "partition");
+        var lasted = mark.End!.Value - mark.Time;
+        lasted.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2));
+
+        // ... one run outage as long, ± 0.3 s (a busy machine may add short ones of its own), the
+        // datagrams of it lost, none before it (up to the 100 ms slice it started in), and all echo again.
+        var window = report.Window("partition");
+        window.RunOutages.Where(o => o.Duration > TimeSpan.FromSeconds(1)).Should().ContainSingle();
+        window.LongestRunOutage.Should().BeCloseTo(lasted, TimeSpan.FromMilliseconds(300));
+        window.Lost.Should().BeGreaterThan(0);
+        report.Between(TimeSpan.Zero, mark.Time - TimeSpan.FromMilliseconds(200)).Lost.Should().Be(0);
+        report.Should().HaveLostNoConnections();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"UDP partition {lasted.TotalSeconds:0.000} s: run outage {window.LongestRunOutage.TotalSeconds:0.000} s, lost {window.Lost} of {window.Sent}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TcpConnectionsSurviveATwoSecondPartitionAndEchoAgainAfterTheirNextRetransmission()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: 10 TCP connections of 20 packets a second, with a 5 s TCP time-out.
+        await using var server = await NamespaceServer.StartAsync(name: "partitioned", cancellationToken: ct);
+        await using var traffic = CtrafficFixture.Start(o =>
+        {
+            o.Server = server;
+            o.Connections = 10;
+            o.RateKBps = 200;
+            o.ReadTimeout = TimeSpan.FromSeconds(5);
+        });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        // When: nothing gets through for 2 s.
+        await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), ct);
+        var report = await traffic.StopAsync(ct);
+
+        // Then: no connection was lost; the outage is the partition and the wait for the next
+        // retransmission (backoff from a time-out R of about 200 ms: at R, 3R, 7R, 15R; 15R is
+        // at most 4.3 s, since with R over 0.286 s 7R reaches 2 s).
+        report.Should().HaveLostNoConnections();
+        var window = report.Window("partition");
+        window.LongestRunOutage.Should().BeGreaterThan(TimeSpan.FromSeconds(2) - report.PacketInterval);
+        window.Should().HaveNoOutageLongerThan(TimeSpan.FromSeconds(4.5));
+        window.Retransmits.Should().BeGreaterThanOrEqualTo(10);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"TCP partition: run outage {window.LongestRunOutage.TotalSeconds:0.000} s, longest {window.LongestOutage.TotalSeconds:0.000} s, retransmits {window.Retransmits}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ARateLimitBelowTheTrafficRateCausesRetransmitsAndRemovingItLeavesNoRule()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: 10 connections of 20 packets a second (200 a second each way, plus ACKs).
+        await using var server = await NamespaceServer.StartAsync(name: "limited", cancellationToken: ct);
+        await using var traffic = CtrafficFixture.Start(o =>
+        {
+            o.Server = server;
+            o.Connections = 10;
+            o.RateKBps = 200;
+            o.ReadTimeout = TimeSpan.FromSeconds(5);
+        });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        // When: the server's answers are limited to 100 packets a second for 2 s.
+        var limit = server.Namespace.RateLimit(100, NetworkDirection.FromServer);
+        await limit.ApplyAsync(ct);
+        Kernel.Rules(server.Namespace.Name).Should().Contain("oifname \"eth0\" limit rate over 100/second drop");
+        await Task.Delay(TimeSpan.FromSeconds(2), ct); // the time under the limit
+        await limit.RemoveAsync(ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);
+        var report = await traffic.StopAsync(ct);
+
+        // Then: the drops made retransmits in its window, and the rule is gone.
+        report.Window("rate 100/s from server").Retransmits.Should().BeGreaterThan(0);
+        Kernel.Rules(server.Namespace.Name).Should().NotContain("drop");
+        limit.IsApplied.Should().BeFalse();
+    }
+}
