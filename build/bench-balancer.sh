@@ -10,8 +10,10 @@ CONNS=1000
 RATE=1024   # KB/s in total: 1 MB/s, 1 packet of 1 KB per connection per second
 ulimit -n 65536 2>/dev/null || true
 
-dotnet build src/Ctraffic.Cli -c Release -v q -nologo >/dev/null
-dotnet build build/bench-balancer -c Release -v q -nologo >/dev/null
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  dotnet build src/Ctraffic.Cli -c Release -v q -nologo >/dev/null
+  dotnet build build/bench-balancer -c Release -v q -nologo >/dev/null
+fi
 CLI=src/Ctraffic.Cli/bin/Release/net10.0/ctraffic
 BENCH=build/bench-balancer/bin/Release/net10.0/BalancerBench
 WORK=$(mktemp -d)
