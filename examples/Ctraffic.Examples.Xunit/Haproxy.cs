@@ -18,6 +18,7 @@ public sealed class Haproxy : CtrafficServer
     private readonly Process _process;
     private readonly string _config;
     private readonly IReadOnlyList<CtrafficServer> _backends;
+    private volatile bool _disposed;
 
     private Haproxy(Process process, string config, string address, IReadOnlyList<CtrafficServer> backends)
         : base("haproxy")
@@ -40,7 +41,7 @@ public sealed class Haproxy : CtrafficServer
     public override ServerDisruptions Supports => ServerDisruptions.None;
 
     /// <inheritdoc/>
-    public override bool IsRunning => !_process.HasExited;
+    public override bool IsRunning => !_disposed && !_process.HasExited;
 
     /// <summary>Starts HAProxy in front of <paramref name="backends"/> and returns once it accepts connections.</summary>
     public static async Task<Haproxy> StartAsync(IReadOnlyList<CtrafficServer> backends, CancellationToken cancellationToken)
@@ -77,6 +78,7 @@ public sealed class Haproxy : CtrafficServer
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill();
