@@ -1,0 +1,51 @@
+using Ctraffic.Testing;
+using Ctraffic.Testing.Containers;
+
+namespace Ctraffic.Examples.Containers;
+
+/// <summary>
+/// Three server containers on a network of the test's own, behind the in-process load balancer.
+/// One is killed (SIGKILL): only its connections are lost, and they reconnect to the other two.
+/// </summary>
+public class ContainerFailoverTests
+{
+    [Fact]
+    public async Task AKilledContainerLosesOnlyItsConnectionsAndTheyMoveToTheOthers()
+    {
+        Docker.Require();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: backend-1..3 in containers, reached at their own addresses by the balancer, and 30
+        // connections through it (round-robin: ten each)
+        await using var network = await CtrafficNetwork.CreateAsync(ct);
+        var containers = new List<CtrafficContainer>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var name = $"backend-{i}";
+            containers.Add(await CtrafficContainer.StartAsync(o => { o.HostName = name; o.Network = network; }, ct));
+        }
+
+        try
+        {
+            await using var balancer = LoadBalancer.Start(containers);
+            await using var traffic = CtrafficFixture.Start(o => { o.Server = balancer; o.Connections = 30; o.RateKBps = 300; });
+            await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+            // When: backend-2's server process is killed (marks "kill backend-2" through the balancer)
+            await containers[1].KillAsync(ct);
+            await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);
+            var kill = (await traffic.StopAsync(ct)).Window("kill backend-2");
+
+            // Then: its ten connections were lost, none elsewhere, and they came back on the others
+            kill.Should().HaveLostEveryConnectionOn("backend-2").And.HaveLostConnectionsOnlyOn("backend-2");
+            kill.Should().HaveReconnectedOnlyTo("backend-1", "backend-3").And.HaveRecoveredWithin(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            foreach (var container in containers)
+            {
+                await container.DisposeAsync();
+            }
+        }
+    }
+}
