@@ -2,6 +2,7 @@
 # Packs the ctraffic tool and the library packages into a folder (a local NuGet feed).
 #   bash build/pack.sh [FOLDER]        (default: artifacts/packages)
 #   PACK_TOOL_ONLY=1 bash build/pack.sh FOLDER   the three tool packages only
+#   CTRAFFIC_SOURCELINK=1 bash build/pack.sh      with SourceLink (a clone with its git remote)
 # The tool is three packages: Ctraffic.Cli (the pointer `dotnet tool install` reads), Ctraffic.Cli.linux-x64
 # (NativeAOT, needs a Linux x64 machine to build) and Ctraffic.Cli.any (framework-dependent, for
 # every other platform with the .NET 10 runtime).
@@ -9,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-artifacts/packages}")"
 mkdir -p "$out"
-pack() { dotnet pack "$@" -c Release -o "$out" -nologo -v quiet; }
+sourcelink=()
+[ "${CTRAFFIC_SOURCELINK:-0}" = 1 ] && sourcelink=(-p:CtrafficSourceLink=true)
+pack() { dotnet pack "$@" "${sourcelink[@]}" -c Release -o "$out" -nologo -v quiet; }
 pack src/Ctraffic.Cli
 pack src/Ctraffic.Cli -r linux-x64
 pack src/Ctraffic.Cli -r any -p:PublishAot=false

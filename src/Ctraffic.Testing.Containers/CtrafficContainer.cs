@@ -213,6 +213,13 @@ public sealed class CtrafficContainer : CtrafficServer
         _running = false;
         using var docker = DockerClient();
         await docker.Containers.KillContainerAsync(Container.Id, new ContainerKillParameters { Signal = "KILL" }, cancellationToken).ConfigureAwait(false);
+
+        // The signal is sent at once; the process is gone a moment later. Return once it is.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await docker.Containers.InspectContainerAsync(Container.Id, cancellationToken).ConfigureAwait(false)).State?.Running == true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops the container: the server gets SIGTERM and closes every connection (FIN).</summary>
