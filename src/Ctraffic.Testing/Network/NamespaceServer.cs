@@ -20,47 +20,32 @@ public sealed class NamespaceServer : CtrafficServer
     /// <summary>The port the server listens on in its namespace unless told otherwise: the original's 5003.</summary>
     public const int DefaultPort = 5003;
 
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
-
-    private readonly EchoServerOptions _options;
-    private readonly string _address;
-    private string _hostName;
-    private EchoServer? _server;
+    private readonly RestartableEchoServer _server;
 
     private NamespaceServer(NetworkNamespace ns, EchoServerOptions options, string name)
         : base(name)
     {
         Namespace = ns;
-        _server = ns.Run(() => EchoServer.Start(options));
-        _options = new EchoServerOptions
-        {
-            Address = HostPort.Format(_server.LocalEndPoint),
-            HostName = options.HostName,
-            Udp = options.Udp,
-            Backlog = options.Backlog,
-            Log = options.Log,
-        };
-        _address = _server.ConnectAddress;
-        _hostName = _server.HostName;
+        _server = new RestartableEchoServer(options, o => ns.Run(() => EchoServer.Start(o)));
     }
 
     /// <summary>The namespace the server listens in; its faults act on the server's packets.</summary>
     public NetworkNamespace Namespace { get; }
 
     /// <inheritdoc/>
-    public override string Address => _address;
+    public override string Address => _server.Address;
 
     /// <inheritdoc/>
-    public override string HostName => Volatile.Read(ref _hostName);
+    public override string HostName => _server.HostName;
 
     /// <inheritdoc/>
     public override ServerDisruptions Supports => ServerDisruptions.Kill | ServerDisruptions.Stop | ServerDisruptions.Start;
 
     /// <inheritdoc/>
-    public override bool IsRunning => Volatile.Read(ref _server) is not null;
+    public override bool IsRunning => _server.Current is not null;
 
     /// <summary>The echo server now serving, or <see langword="null"/> while killed or stopped.</summary>
-    public EchoServer? Server => Volatile.Read(ref _server);
+    public EchoServer? Server => _server.Current;
 
     /// <summary>
     /// Makes a namespace and starts a ctraffic server in it, on <c>NAMESPACE-ADDRESS:5003</c>
@@ -100,36 +85,15 @@ public sealed class NamespaceServer : CtrafficServer
     }
 
     /// <inheritdoc/>
-    protected override async Task KillCoreAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _server, null) is { } server)
-        {
-            server.Kill();
-            await server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    protected override Task KillCoreAsync(CancellationToken cancellationToken) => _server.KillAsync();
 
     /// <inheritdoc/>
-    protected override async Task StopCoreAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _server, null) is { } server)
-        {
-            await server.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
-            await server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    protected override Task StopCoreAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
 
     /// <inheritdoc/>
     protected override Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var server = Namespace.Run(() => EchoServer.Start(_options));
-        Volatile.Write(ref _hostName, server.HostName);
-        if (Interlocked.CompareExchange(ref _server, server, null) is not null)
-        {
-            server.Kill();
-            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
-        }
-
+        _server.Start(Name);
         return Task.CompletedTask;
     }
 
@@ -138,10 +102,7 @@ public sealed class NamespaceServer : CtrafficServer
     {
         try
         {
-            if (Interlocked.Exchange(ref _server, null) is { } server)
-            {
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
