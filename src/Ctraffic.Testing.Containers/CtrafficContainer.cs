@@ -267,14 +267,7 @@ public sealed class CtrafficContainer : CtrafficServer
     /// <param name="cancellationToken">Stops asking the engine.</param>
     internal static async Task<CtrafficContainerException> StartFailureAsync(string image, Exception ex, string? apiVersionVariable, CancellationToken cancellationToken)
     {
-        var hint = "";
-        if (ex is DockerUnavailableException && string.IsNullOrEmpty(apiVersionVariable)
-            && await DockerEngineApi.VersionAsync(cancellationToken).ConfigureAwait(false) is { } version)
-        {
-            hint = $"; a Docker engine is running, with API version {version}, and {DockerEngineApi.VersionVariable} is not set: " +
-                $"an engine older than the client (Docker 20.10 is API 1.41) needs {DockerEngineApi.VersionVariable}={version}";
-        }
-
+        var hint = await ContainerErrors.ApiVersionHintAsync(ex, apiVersionVariable, cancellationToken).ConfigureAwait(false);
         return new CtrafficContainerException(
             $"cannot start a container of {image}: {ex.Message} (is the Docker engine running, and the image built with build/image.sh?){hint}", ex);
     }
