@@ -2,6 +2,9 @@
 # Packs the ctraffic tool and the library packages into a folder (a local NuGet feed).
 #   bash build/pack.sh [FOLDER]        (default: artifacts/packages)
 #   PACK_TOOL_ONLY=1 bash build/pack.sh FOLDER   the three tool packages only
+#   PACK_LIBRARIES_ONLY=1 bash build/pack.sh FOLDER   the library packages only
+#   PACK_VERSION=0.1.0-ci.7 bash build/pack.sh    another version than Directory.Build.props's
+#   PACK_ARTIFACTS=DIR bash build/pack.sh         build under DIR, leaving the tree's bin/ and obj/ alone
 #   CTRAFFIC_SOURCELINK=1 bash build/pack.sh      with SourceLink (a clone with its git remote)
 # The tool is three packages: Ctraffic.Cli (the pointer `dotnet tool install` reads), Ctraffic.Cli.linux-x64
 # (NativeAOT, needs a Linux x64 machine to build) and Ctraffic.Cli.any (framework-dependent, for
@@ -10,12 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-artifacts/packages}")"
 mkdir -p "$out"
-sourcelink=()
-[ "${CTRAFFIC_SOURCELINK:-0}" = 1 ] && sourcelink=(-p:CtrafficSourceLink=true)
-pack() { dotnet pack "$@" "${sourcelink[@]}" -c Release -o "$out" -nologo -v quiet; }
-pack src/Ctraffic.Cli
-pack src/Ctraffic.Cli -r linux-x64
-pack src/Ctraffic.Cli -r any -p:PublishAot=false
+extra=()
+[ "${CTRAFFIC_SOURCELINK:-0}" = 1 ] && extra+=(-p:CtrafficSourceLink=true)
+[ -n "${PACK_VERSION:-}" ] && extra+=("-p:Version=$PACK_VERSION")
+[ -n "${PACK_ARTIFACTS:-}" ] && extra+=(-p:UseArtifactsOutput=true "-p:ArtifactsPath=$(realpath -m "$PACK_ARTIFACTS")")
+# One project at a time: packs share the projects they reference.
+pack() { dotnet pack "$@" "${extra[@]}" -c Release -o "$out" -nologo -v quiet; }
+if [ "${PACK_LIBRARIES_ONLY:-0}" != 1 ]; then
+    pack src/Ctraffic.Cli
+    pack src/Ctraffic.Cli -r linux-x64
+    pack src/Ctraffic.Cli -r any -p:PublishAot=false
+fi
 if [ "${PACK_TOOL_ONLY:-0}" != 1 ]; then
     for project in src/*/*.csproj; do
         [[ "$project" == */Ctraffic.Cli.csproj ]] || pack "$project"
