@@ -27,6 +27,7 @@ namespace Ctraffic.Testing.Containers;
 public sealed class CtrafficContainer : CtrafficServer
 {
     private const int ServerPort = Wire.DefaultPort;
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
     private readonly CtrafficContainerOptions _options;
     private readonly EchoRoundTrip _ready;
     private readonly IPAddress? _ip;
@@ -177,7 +178,7 @@ public sealed class CtrafficContainer : CtrafficServer
         await DisconnectAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(duration, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -215,10 +216,13 @@ public sealed class CtrafficContainer : CtrafficServer
         await docker.Containers.KillContainerAsync(Container.Id, new ContainerKillParameters { Signal = "KILL" }, cancellationToken).ConfigureAwait(false);
 
         // The signal is sent at once; the process is gone a moment later. Return once it is.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await docker.Containers.InspectContainerAsync(Container.Id, cancellationToken).ConfigureAwait(false)).State?.Running == true && DateTime.UtcNow < deadline)
+        // Real time, whatever the options' clock: this waits on the engine, not a disruption's length.
+        var time = TimeProvider.System;
+        var start = time.GetTimestamp();
+        while ((await docker.Containers.InspectContainerAsync(Container.Id, cancellationToken).ConfigureAwait(false)).State?.Running == true
+            && time.GetElapsedTime(start) < KillWait)
         {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -241,7 +245,7 @@ public sealed class CtrafficContainer : CtrafficServer
         _running = false;
         try
         {
-            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(duration, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -27,12 +27,19 @@ public sealed class CtrafficContainerOptions
     /// <summary>How long to wait for the server to answer a handshake after a start. The default value is 30 seconds.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The clock that times the disruptions with a length (<see cref="CtrafficServer.PauseAsync"/>,
+    /// <see cref="CtrafficContainer.DisconnectForAsync"/>). The default value is <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Image, nameof(Image));
         ArgumentException.ThrowIfNullOrWhiteSpace(HostName, nameof(HostName));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         if (Network is not null && HostPort != 0)
         {
             throw new ArgumentException($"{nameof(HostPort)} is for a container without a {nameof(Network)}: on a network it is reached at its own address", nameof(HostPort));

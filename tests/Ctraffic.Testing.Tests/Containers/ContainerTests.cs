@@ -1,5 +1,7 @@
 using Ctraffic.Testing.Containers;
 using FluentAssertions;
+using DotNet.Testcontainers.Configurations;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ctraffic.Testing.Tests;
 
@@ -44,6 +46,28 @@ public class ContainerTests
     }
 
     [Fact]
+    public async Task APauseLastsAsLongAsTheContainersClockSays()
+    {
+        DockerEnvironment.Require();
+        var clock = new FakeTimeProvider();
+        await using var server = await CtrafficContainer.StartAsync(o => { o.HostName = "box-5"; o.TimeProvider = clock; }, Ct);
+
+        // Given a pause of an hour on a fake clock
+        var pause = server.PauseAsync(TimeSpan.FromHours(1), Ct);
+        (await Eventually.TrueAsync(() => !server.IsRunning, TimeSpan.FromSeconds(30))).Should().BeTrue("the container is paused");
+        (await StateAsync(server)).Should().Be("paused");
+        pause.IsCompleted.Should().BeFalse("no time has passed on the container's clock");
+
+        // When the clock moves on by the hour
+        clock.Advance(TimeSpan.FromHours(1));
+
+        // Then the container runs again
+        await pause.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        server.IsRunning.Should().BeTrue();
+        (await StateAsync(server)).Should().Be("running");
+    }
+
+    [Fact]
     public async Task AStoppedAndRestartedContainerLosesEveryConnectionAndTheyComeBack()
     {
         DockerEnvironment.Require();
@@ -76,5 +100,12 @@ public class ContainerTests
         var start = async () => await CtrafficContainer.StartAsync(o => o.Image = "ctraffic:no-such-tag", Ct);
 
         (await start.Should().ThrowAsync<CtrafficContainerException>()).WithMessage("cannot start a container of ctraffic:no-such-tag*");
+    }
+
+    /// <summary>The container's state as the engine reports it ("running", "paused", ...).</summary>
+    private static async Task<string?> StateAsync(CtrafficContainer server)
+    {
+        using var docker = TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build();
+        return (await docker.Containers.InspectContainerAsync(server.Container.Id, Ct)).State?.Status;
     }
 }
