@@ -3,8 +3,10 @@
  * ping-pong (write a packet, read its echo, again), one thread per connection on each side, no
  * pacing, nothing else. Our client+server is measured against it (build/bench/limit.sh).
  *
- *   limit-probe PORT CONNECTIONS SECONDS [PACKET]   prints: bytes_per_second packets
- * Traffic goes to 127.0.0.1 only; the run ends by itself after SECONDS.
+ *   limit-probe PORT CONNECTIONS SECONDS [PACKET [MODE]]   prints: bytes_per_second packets
+ * MODE: both (default; its own server and clients), client (against a server already listening on
+ * PORT, e.g. ours: the probe's clients are ctraffic-compatible), server (serves PORT for SECONDS+2,
+ * for our client). Traffic goes to 127.0.0.1 only; the run ends by itself after SECONDS.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -73,14 +75,22 @@ int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: limit-probe PORT CONNECTIONS SECONDS [PACKET]\n"); return 2; }
     int port = atoi(argv[1]), conns = atoi(argv[2]), seconds = atoi(argv[3]);
     if (argc > 4) packet = atoi(argv[4]);
-    if (conns < 1 || conns > 1000 || seconds < 1 || seconds > 600 || packet < 1) { fprintf(stderr, "out of range\n"); return 2; }
+    const char *mode = argc > 5 ? argv[5] : "both";
+    int serving = strcmp(mode, "client") != 0, pinging = strcmp(mode, "server") != 0;
+    if (conns < 1 || conns > 1000 || seconds < 1 || seconds > 600 || packet < 1 || !(serving || pinging)) { fprintf(stderr, "out of range\n"); return 2; }
     struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(port) };
     inet_pton(AF_INET, "127.0.0.1", &at.sin_addr);
-    int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(listener, (struct sockaddr *)&at, sizeof at) != 0 || listen(listener, 1024) != 0) { perror("listen"); return 1; }
     pthread_t server, *clients = calloc(conns, sizeof *clients);
-    pthread_create(&server, NULL, serve, (void *)(long)listener);
+    if (serving) {
+        int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(listener, (struct sockaddr *)&at, sizeof at) != 0 || listen(listener, 1024) != 0) { perror("listen"); return 1; }
+        pthread_create(&server, NULL, serve, (void *)(long)listener);
+    }
+    if (!pinging) {
+        sleep(seconds + 2);
+        return 0;
+    }
     for (int i = 0; i < conns; i++) pthread_create(&clients[i], NULL, ping, &at);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
