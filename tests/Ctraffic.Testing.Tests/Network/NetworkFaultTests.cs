@@ -14,15 +14,8 @@ public class NetworkFaultTests
 
         // Given: 20 connections of 20 packets a second to a server in a namespace, with a TCP
         // time-out (5 s) longer than a few retransmissions in a row.
-        await using var server = await NamespaceServer.StartAsync(name: "lossy", cancellationToken: ct);
-        await using var traffic = CtrafficFixture.Start(o =>
-        {
-            o.Server = server;
-            o.Connections = 20;
-            o.RateKBps = 400;
-            o.ReadTimeout = TimeSpan.FromSeconds(5);
-        });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        await using var steady = await SteadyAsync("lossy", connections: 20, rateKBps: 400, TimeSpan.FromSeconds(5), ct);
+        var (server, traffic) = (steady.Server, steady.Traffic);
 
         // When: 5 % of the packets are dropped both ways for 3 s.
         await server.Namespace.PacketLoss(5).ApplyForAsync(TimeSpan.FromSeconds(3), ct);
@@ -45,16 +38,8 @@ public class NetworkFaultTests
 
         // Given: UDP, 10 sockets of 20 datagrams a second (50 ms apart), each given up after
         // 100 ms: no retransmission, so the outage is the partition itself, to a packet interval.
-        await using var server = await NamespaceServer.StartAsync(o => o.Udp = true, "partitioned", ct);
-        await using var traffic = CtrafficFixture.Start(o =>
-        {
-            o.Server = server;
-            o.Protocol = TrafficProtocol.Udp;
-            o.Connections = 10;
-            o.RateKBps = 200;
-            o.ReadTimeout = TimeSpan.FromMilliseconds(100);
-        });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        await using var steady = await SteadyAsync("partitioned", connections: 10, rateKBps: 200, TimeSpan.FromMilliseconds(100), ct, udp: true);
+        var (server, traffic) = (steady.Server, steady.Traffic);
 
         // When: nothing gets through for 2 s.
         await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
@@ -86,15 +71,8 @@ public class NetworkFaultTests
         var ct = TestContext.Current.CancellationToken;
 
         // Given: 10 TCP connections of 20 packets a second, with a 5 s TCP time-out.
-        await using var server = await NamespaceServer.StartAsync(name: "partitioned", cancellationToken: ct);
-        await using var traffic = CtrafficFixture.Start(o =>
-        {
-            o.Server = server;
-            o.Connections = 10;
-            o.RateKBps = 200;
-            o.ReadTimeout = TimeSpan.FromSeconds(5);
-        });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        await using var steady = await SteadyAsync("partitioned", connections: 10, rateKBps: 200, TimeSpan.FromSeconds(5), ct);
+        var (server, traffic) = (steady.Server, steady.Traffic);
 
         // When: nothing gets through for 2 s.
         await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
@@ -120,15 +98,8 @@ public class NetworkFaultTests
         var ct = TestContext.Current.CancellationToken;
 
         // Given: 10 connections of 20 packets a second (200 a second each way, plus ACKs).
-        await using var server = await NamespaceServer.StartAsync(name: "limited", cancellationToken: ct);
-        await using var traffic = CtrafficFixture.Start(o =>
-        {
-            o.Server = server;
-            o.Connections = 10;
-            o.RateKBps = 200;
-            o.ReadTimeout = TimeSpan.FromSeconds(5);
-        });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+        await using var steady = await SteadyAsync("limited", connections: 10, rateKBps: 200, TimeSpan.FromSeconds(5), ct);
+        var (server, traffic) = (steady.Server, steady.Traffic);
 
         // When: the server's answers are limited to 100 packets a second for 2 s.
         var limit = server.Namespace.RateLimit(100, NetworkDirection.FromServer);
@@ -143,5 +114,43 @@ public class NetworkFaultTests
         report.Window("rate 100/s from server").Retransmits.Should().BeGreaterThan(0);
         Kernel.Rules(server.Namespace.Name).Should().NotContain("drop");
         limit.IsApplied.Should().BeFalse();
+    }
+
+    /// <summary>
+    /// A server in a new namespace <paramref name="name"/> and traffic to it in steady state:
+    /// <paramref name="connections"/> at <paramref name="rateKBps"/> in all, each connection (or UDP
+    /// socket) giving up after <paramref name="readTimeout"/>.
+    /// </summary>
+    private static async Task<Steady> SteadyAsync(string name, int connections, int rateKBps, TimeSpan readTimeout, CancellationToken ct, bool udp = false)
+    {
+        var server = await NamespaceServer.StartAsync(o => o.Udp = udp, name, ct);
+        var traffic = CtrafficFixture.Start(o =>
+        {
+            o.Server = server;
+            o.Protocol = udp ? TrafficProtocol.Udp : TrafficProtocol.Tcp;
+            o.Connections = connections;
+            o.RateKBps = rateKBps;
+            o.ReadTimeout = readTimeout;
+        });
+        var steady = new Steady(server, traffic);
+        try
+        {
+            await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+            return steady;
+        }
+        catch
+        {
+            await steady.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Steady(NamespaceServer Server, ContinuousTraffic Traffic) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Traffic.DisposeAsync();
+            await Server.DisposeAsync();
+        }
     }
 }
