@@ -54,7 +54,7 @@ public sealed partial class AnalysisInput
         try
         {
             using var doc = JsonDocument.Parse(utf8Json);
-            var statistics = StatisticsJson.ReadElement(doc.RootElement);
+            var statistics = StatisticsJsonReader.Read(doc.RootElement);
             return new AnalysisInput(statistics, NanosecondTimes.FromElement(doc.RootElement, statistics));
         }
         catch (JsonException ex)

@@ -1,3 +1,4 @@
+using Ctraffic.GoCompat;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Analysis;
