@@ -1,4 +1,5 @@
 using Ctraffic.GoCompat;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Analysis;
 

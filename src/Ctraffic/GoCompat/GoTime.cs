@@ -24,12 +24,14 @@ internal static class GoTime
 
     /// <summary>
     /// Reads an RFC 3339 time as Go writes it. Go writes up to 9 fractional digits and .NET keeps 7
-    /// (100 ns): the rest is cut, never rounded.
+    /// (100 ns): the time is cut to 100 ns, never rounded, and the nanoseconds cut off (the 8th and
+    /// 9th digits, 0 to 99) are returned beside it.
     /// </summary>
-    /// <returns>The time in UTC, or <see langword="null"/> if <paramref name="s"/> is not a time.</returns>
-    public static DateTimeOffset? ParseRfc3339(string s)
+    /// <returns>The time in UTC and the nanoseconds below its 100 ns, or <see langword="null"/> if <paramref name="s"/> is not a time.</returns>
+    public static (DateTimeOffset Time, int Nanoseconds)? ParseRfc3339(string s)
     {
         var text = s;
+        var nanoseconds = 0;
         var dot = s.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0)
         {
@@ -39,11 +41,17 @@ internal static class GoTime
                 end++;
             }
 
+            // The 8th and 9th digits, each 0 if not written.
+            for (var i = dot + 8; i < dot + 10; i++)
+            {
+                nanoseconds = (nanoseconds * 10) + (i < end ? s[i] - '0' : 0);
+            }
+
             text = s[..Math.Min(end, dot + 8)] + s[end..];
         }
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t.ToUniversalTime()
+            ? (t.ToUniversalTime(), nanoseconds)
             : null;
     }
 }

@@ -12,7 +12,14 @@ internal static class StatisticsJsonReader
 {
     /// <summary>Reads the statistics of a parsed document.</summary>
     /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
-    public static TrafficStatistics Read(JsonElement root)
+    public static TrafficStatistics Read(JsonElement root) => ReadExact(root).Statistics;
+
+    /// <summary>
+    /// Reads the statistics of a parsed document and, in the same pass, their times as the
+    /// nanoseconds written (which <see cref="TrafficStatistics"/> rounds down to 100 ns).
+    /// </summary>
+    /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
+    public static (TrafficStatistics Statistics, NanosecondTimes Times) ReadExact(JsonElement root)
     {
         try
         {
@@ -22,34 +29,38 @@ internal static class StatisticsJsonReader
             }
 
             var conns = new List<ConnectionStats>();
+            var connTimes = new List<ConnectionTimes>();
             if (root.TryGetProperty("ConnStats", out var cs) && cs.ValueKind == JsonValueKind.Array)
             {
                 foreach (var c in cs.EnumerateArray())
                 {
-                    conns.Add(ReadConnection(c));
+                    var (stats, times) = ReadConnection(c);
+                    conns.Add(stats);
+                    connTimes.Add(times);
                 }
             }
 
             var samples = new List<Sample>();
+            var sampleTimes = new List<long>();
             if (root.TryGetProperty("Samples", out var ss) && ss.ValueKind == JsonValueKind.Array)
             {
                 foreach (var s in ss.EnumerateArray())
                 {
                     RequireObject(s, "Samples");
-                    samples.Add(new Sample(
-                        StatisticsJson.FromNanoseconds(GetInt64(s, "Time")),
-                        GetInt64(s, "Sent"),
-                        GetInt64(s, "Received"),
-                        GetInt64(s, "Dropped")));
+                    var time = GetInt64(s, "Time");
+                    sampleTimes.Add(time);
+                    samples.Add(new Sample(StatisticsJson.FromNanoseconds(time), GetInt64(s, "Sent"), GetInt64(s, "Received"), GetInt64(s, "Dropped")));
                 }
             }
 
-            return new TrafficStatistics
+            var (started, startedNs) = root.TryGetProperty("Started", out var st) && st.ValueKind == JsonValueKind.String
+                ? ParseStarted(st.GetString()!)
+                : (default, 0);
+            var duration = GetInt64(root, "Duration");
+            var statistics = new TrafficStatistics
             {
-                Started = root.TryGetProperty("Started", out var st) && st.ValueKind == JsonValueKind.String
-                    ? ParseStarted(st.GetString()!)
-                    : default,
-                Duration = StatisticsJson.FromNanoseconds(GetInt64(root, "Duration")),
+                Started = started,
+                Duration = StatisticsJson.FromNanoseconds(duration),
                 Rate = GetDouble(root, "Rate"),
                 Connections = (int)Math.Clamp(GetInt64(root, "Connections"), 0, int.MaxValue),
                 PacketSize = (int)Math.Clamp(GetInt64(root, "PacketSize"), 0, int.MaxValue),
@@ -65,6 +76,7 @@ internal static class StatisticsJsonReader
                 ConnStats = conns,
                 Samples = samples,
             };
+            return (statistics, new NanosecondTimes(startedNs, duration, [.. sampleTimes], [.. connTimes]));
         }
         catch (JsonException ex)
         {
@@ -72,16 +84,18 @@ internal static class StatisticsJsonReader
         }
     }
 
-    private static ConnectionStats ReadConnection(JsonElement c)
+    private static (ConnectionStats Stats, ConnectionTimes Times) ReadConnection(JsonElement c)
     {
         RequireObject(c, "ConnStats");
+        var started = GetInt64(c, "Started");
         var connect = GetInt64(c, "Connect");
+        var ended = GetInt64(c, "Ended");
         var err = GetString(c, "Err");
-        return new ConnectionStats
+        var stats = new ConnectionStats
         {
-            Started = StatisticsJson.FromNanoseconds(GetInt64(c, "Started")),
+            Started = StatisticsJson.FromNanoseconds(started),
             Connected = connect == 0 ? null : StatisticsJson.FromNanoseconds(connect),
-            Ended = StatisticsJson.FromNanoseconds(GetInt64(c, "Ended")),
+            Ended = StatisticsJson.FromNanoseconds(ended),
             Error = err.Length == 0 ? null : err,
             Sent = GetInt64(c, "Sent"),
             Received = GetInt64(c, "Received"),
@@ -92,6 +106,7 @@ internal static class StatisticsJsonReader
             Remote = GetString(c, "Remote"),
             Host = GetString(c, "Host"),
         };
+        return (stats, new ConnectionTimes(started, connect, ended, stats.Failed));
     }
 
     private static void RequireObject(JsonElement e, string array)
@@ -147,7 +162,7 @@ internal static class StatisticsJsonReader
         throw new FormatException($"field {name} is not a string: {v.GetRawText()}");
     }
 
-    private static DateTimeOffset ParseStarted(string s)
+    private static (DateTimeOffset Time, int Nanoseconds) ParseStarted(string s)
         => GoTime.ParseRfc3339(s) ?? throw new FormatException($"field Started is not an RFC 3339 time: \"{s}\"");
 
     private static string Describe(JsonValueKind kind) => kind switch
