@@ -79,13 +79,13 @@ internal static partial class AnalyzeCommand
         {
             case AnalysisMode.Connections:
                 var rows = TrafficAnalysis.Connections(input);
-                return (AnalysisText.Format(rows), plot ? SvgWriter.Write(AnalysisCharts.Connections(rows)) : "");
+                return (AnalysisText.Format(rows), plot ? AnalysisCharts.Connections(rows) : "");
             case AnalysisMode.Hosts:
                 var hosts = TrafficAnalysis.Hosts(input);
-                return (AnalysisText.Format(hosts), plot ? SvgWriter.Write(AnalysisCharts.Hosts(hosts)) : "");
+                return (AnalysisText.Format(hosts), plot ? AnalysisCharts.Hosts(hosts) : "");
             default:
                 var points = TrafficAnalysis.Throughput(input);
-                return (AnalysisText.Format(points), plot ? SvgWriter.Write(AnalysisCharts.Throughput(points)) : "");
+                return (AnalysisText.Format(points), plot ? AnalysisCharts.Throughput(points) : "");
         }
     }
 

@@ -88,7 +88,7 @@ public class ContinuousTrafficTests
         await cts.CancelAsync();
         var stats = await traffic.Run.Completion.WaitAsync(TimeSpan.FromSeconds(2), Ct);
 
-        stats.EndReason.Should().Be(Client.TrafficEndReason.Stopped);
+        stats.EndReason.Should().Be(TrafficEndReason.Stopped);
         stats.FailedConnections.Should().Be(0);
     }
 

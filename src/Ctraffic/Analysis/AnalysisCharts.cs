@@ -1,8 +1,11 @@
+using Ctraffic.Charts;
+
 namespace Ctraffic.Analysis;
 
 /// <summary>
-/// Charts of the analysis results, for <see cref="SvgWriter"/>. They are plain records: add a series
-/// (e.g. a round-trip time on the right axis) with <c>with { Series = [..] }</c> before writing.
+/// Charts of the analysis results as standalone SVG documents (900×500, no scripts, no external
+/// resources): each line series is a <c>&lt;polyline class="series" data-series="NAME"&gt;</c> and
+/// each bar a <c>&lt;rect class="bar" data-series="NAME" data-category="HOST"&gt;</c>.
 /// </summary>
 public static class AnalysisCharts
 {
@@ -14,7 +17,21 @@ public static class AnalysisCharts
 
     /// <summary>Throughput over time: one series, "Throughput", in KB/s.</summary>
     /// <param name="points">The result of the throughput analysis.</param>
-    public static SvgLineChart Throughput(IReadOnlyList<ThroughputPoint> points)
+    /// <returns>The SVG text.</returns>
+    public static string Throughput(IReadOnlyList<ThroughputPoint> points) => SvgWriter.Write(ThroughputChart(points));
+
+    /// <summary>Connections over time: the series "Active", "New", "Failed" and "Connecting".</summary>
+    /// <param name="rows">The result of the connections analysis.</param>
+    /// <returns>The SVG text.</returns>
+    public static string Connections(IReadOnlyList<ConnectionsRow> rows) => SvgWriter.Write(ConnectionsChart(rows));
+
+    /// <summary>Lost and lasting connections per host: one group of bars ("Lost", "Lasting") per host.</summary>
+    /// <param name="report">The result of the hosts analysis.</param>
+    /// <returns>The SVG text.</returns>
+    public static string Hosts(HostsReport report) => SvgWriter.Write(HostsChart(report));
+
+    /// <summary>The chart of <see cref="Throughput"/>; add a series (e.g. a round-trip time on the right axis) with <c>with { Series = [..] }</c>.</summary>
+    internal static SvgLineChart ThroughputChart(IReadOnlyList<ThroughputPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
         return new SvgLineChart
@@ -27,9 +44,8 @@ public static class AnalysisCharts
         };
     }
 
-    /// <summary>Connections over time: the series "Active", "New", "Failed" and "Connecting".</summary>
-    /// <param name="rows">The result of the connections analysis.</param>
-    public static SvgLineChart Connections(IReadOnlyList<ConnectionsRow> rows)
+    /// <summary>The chart of <see cref="Connections"/>.</summary>
+    internal static SvgLineChart ConnectionsChart(IReadOnlyList<ConnectionsRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         return new SvgLineChart
@@ -47,9 +63,8 @@ public static class AnalysisCharts
         };
     }
 
-    /// <summary>Lost and lasting connections per host: one group of bars ("Lost", "Lasting") per host.</summary>
-    /// <param name="report">The result of the hosts analysis.</param>
-    public static SvgBarChart Hosts(HostsReport report)
+    /// <summary>The chart of <see cref="Hosts"/>.</summary>
+    internal static SvgBarChart HostsChart(HostsReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var hosts = report.Lost.Concat(report.Lasting).Select(h => h.Host).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();

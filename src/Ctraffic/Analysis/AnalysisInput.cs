@@ -29,13 +29,13 @@ public sealed partial class AnalysisInput
         return new AnalysisInput(statistics, NanosecondTimes.From(statistics));
     }
 
-    /// <summary>Reads ctraffic JSON (ours or the original's) with <see cref="StatisticsJson.Read"/>, keeping its nanoseconds.</summary>
+    /// <summary>Reads ctraffic JSON (ours or the original's) as <see cref="StatisticsJson.Read"/> does, keeping its nanoseconds.</summary>
     /// <param name="json">The JSON text.</param>
     /// <exception cref="FormatException">The text is not a ctraffic statistics object.</exception>
     public static AnalysisInput Parse(string json)
     {
-        var statistics = StatisticsJson.Read(json);
-        return new AnalysisInput(statistics, NanosecondTimes.FromJson(json, statistics));
+        ArgumentNullException.ThrowIfNull(json);
+        return ParseOnce(string.IsNullOrWhiteSpace(json), () => JsonDocument.Parse(json));
     }
 
     /// <summary>
@@ -45,17 +45,21 @@ public sealed partial class AnalysisInput
     /// <param name="utf8Json">The JSON text as UTF-8.</param>
     /// <exception cref="FormatException">The text is not a ctraffic statistics object.</exception>
     public static AnalysisInput ParseUtf8(ReadOnlyMemory<byte> utf8Json)
+        => ParseOnce(utf8Json.Span.Trim(" \t\r\n"u8).IsEmpty, () => JsonDocument.Parse(utf8Json));
+
+    /// <summary>One parse of the document, one pass over it for the statistics and their exact times.</summary>
+    private static AnalysisInput ParseOnce(bool empty, Func<JsonDocument> parse)
     {
-        if (utf8Json.Span.Trim(" \t\r\n"u8).IsEmpty)
+        if (empty)
         {
             throw new FormatException("the statistics are empty");
         }
 
         try
         {
-            using var doc = JsonDocument.Parse(utf8Json);
-            var statistics = StatisticsJson.ReadElement(doc.RootElement);
-            return new AnalysisInput(statistics, NanosecondTimes.FromElement(doc.RootElement, statistics));
+            using var doc = parse();
+            var (statistics, times) = StatisticsJsonReader.ReadExact(doc.RootElement);
+            return new AnalysisInput(statistics, times);
         }
         catch (JsonException ex)
         {

@@ -1,3 +1,6 @@
+using Ctraffic.GoCompat;
+using Ctraffic.Statistics;
+
 namespace Ctraffic.Analysis;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Ctraffic.GoCompat;
+
 namespace Ctraffic.Analysis;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Ctraffic.GoCompat;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Analysis;
@@ -18,8 +19,9 @@ internal static class StatisticsMerge
             throw new AnalysisException($"Statistics with different packet sizes ({string.Join(", ", packetSizes)}) cannot be merged");
         }
 
-        var start = inputs.Min(i => i.Statistics.Started);
-        var parts = inputs.Select(i => new MergedPart(i, (i.Statistics.Started - start).Ticks * 100)).ToArray();
+        var first = inputs.MinBy(i => (i.Statistics.Started, i.Times.Started))!;
+        var start = first.Statistics.Started;
+        var parts = inputs.Select(i => new MergedPart(i, Offset(i, first))).ToArray();
         var duration = parts.Max(p => p.Offset + p.Input.Times.Duration);
         var sampleTimes = SampleTimes(duration);
         var all = inputs.Select(i => i.Statistics).ToArray();
@@ -43,6 +45,7 @@ internal static class StatisticsMerge
             Samples = [.. sampleTimes.Select(t => Sample(parts, t))],
         };
         var times = new NanosecondTimes(
+            first.Times.Started,
             duration,
             sampleTimes,
             [.. parts.SelectMany(p => p.Input.Times.Connections.Select(c => new ConnectionTimes(
@@ -52,6 +55,10 @@ internal static class StatisticsMerge
                 c.Failed)))]);
         return (statistics, times, parts);
     }
+
+    /// <summary>The nanoseconds from the start of <paramref name="first"/> to the start of <paramref name="input"/>, all 9 digits of their times.</summary>
+    private static long Offset(AnalysisInput input, AnalysisInput first)
+        => ((input.Statistics.Started - first.Statistics.Started).Ticks * 100) + input.Times.Started - first.Times.Started;
 
     /// <summary>Every whole second of the merged time line, up to its end.</summary>
     public static long[] SampleTimes(long duration)

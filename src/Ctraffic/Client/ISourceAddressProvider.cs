@@ -1,4 +1,5 @@
 using System.Net;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Ctraffic.Internal;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client;
 

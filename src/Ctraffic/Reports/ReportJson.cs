@@ -1,4 +1,5 @@
 using System.Text;
+using Ctraffic.GoCompat;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Reports;
@@ -30,7 +31,7 @@ internal static class ReportJson
             Join(sb, report.Marks, (b, m) =>
             {
                 b.Append("{\"Name\":");
-                StatisticsJson.AppendString(b, m.Name);
+                GoJsonWriter.AppendString(b, m.Name);
                 b.Append(",\"Time\":").Append(Ns(m.Time));
                 if (m.End is { } end)
                 {

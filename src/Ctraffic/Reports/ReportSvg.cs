@@ -1,8 +1,8 @@
-using Ctraffic.Analysis;
+using Ctraffic.Charts;
 
 namespace Ctraffic.Reports;
 
-/// <summary>Graphs of a <see cref="TrafficReport"/> as standalone SVG documents (see <see cref="SvgWriter"/>).</summary>
+/// <summary>Graphs of a <see cref="TrafficReport"/> as standalone SVG documents (900×500, no scripts, no external resources; each series a <c>&lt;polyline class="series" data-series="NAME"&gt;</c>, each mark a <c>&lt;line class="marker" data-marker="NAME"&gt;</c>).</summary>
 public static class ReportSvg
 {
     /// <summary>The name of the series of echoes received, in KB/s (left axis).</summary>

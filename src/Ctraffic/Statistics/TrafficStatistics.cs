@@ -62,7 +62,7 @@ public sealed record TrafficStatistics
     public IReadOnlyList<Sample> Samples { get; init; } = [];
 
     /// <summary>Why the run ended; <see langword="null"/> for live statistics and for statistics read from JSON.</summary>
-    public Client.TrafficEndReason? EndReason { get; init; }
+    public TrafficEndReason? EndReason { get; init; }
 
     /// <summary>Packets written but never echoed.</summary>
     public long LostInFlight => Math.Max(0, Sent - Received);

@@ -1,4 +1,6 @@
 using Ctraffic.Analysis;
+using Ctraffic.Charts;
+using Ctraffic.Tests.Charts;
 using FluentAssertions;
 using Xunit;
 
@@ -11,7 +13,7 @@ public class AnalysisChartsTests
     {
         var rows = TrafficAnalysis.Connections(AnalysisInput.Parse(CompatFiles.Json(CompatFiles.Killed)));
 
-        var chart = AnalysisCharts.Connections(rows);
+        var chart = AnalysisCharts.ConnectionsChart(rows);
         var svg = new SvgDocument(SvgWriter.Write(chart));
 
         chart.Series.Select(s => s.Name).Should().Equal("Active", "New", "Failed", "Connecting");
@@ -31,7 +33,7 @@ public class AnalysisChartsTests
     {
         var points = TrafficAnalysis.Throughput(AnalysisInput.Parse(CompatFiles.Json(CompatFiles.Undisturbed)));
 
-        var chart = AnalysisCharts.Throughput(points);
+        var chart = AnalysisCharts.ThroughputChart(points);
         var svg = new SvgDocument(SvgWriter.Write(chart));
 
         chart.Series.Should().ContainSingle().Which.Points.Should().HaveCount(8);
@@ -43,7 +45,7 @@ public class AnalysisChartsTests
     [Fact]
     public void AnotherSeriesCanBeAddedToTheThroughputChartOnTheRightAxis()
     {
-        var chart = AnalysisCharts.Throughput([new ThroughputPoint(1.5, 100), new ThroughputPoint(2.5, 90)]);
+        var chart = AnalysisCharts.ThroughputChart([new ThroughputPoint(1.5, 100), new ThroughputPoint(2.5, 90)]);
         var rtt = new SvgSeries("Round-trip time", [new SvgPoint(1.5, 0.3), new SvgPoint(2.5, 0.4)]) { Axis = SvgAxisSide.Right };
 
         var svg = new SvgDocument(SvgWriter.Write(chart with { Series = [.. chart.Series, rtt] }));
@@ -57,7 +59,7 @@ public class AnalysisChartsTests
     {
         var report = new HostsReport([new HostCount("", 2), new HostCount("b", 3)], [new HostCount("a", 5), new HostCount("b", 1)]);
 
-        var chart = AnalysisCharts.Hosts(report);
+        var chart = AnalysisCharts.HostsChart(report);
         var svg = new SvgDocument(SvgWriter.Write(chart));
 
         chart.Categories.Should().Equal("(no host)", "a", "b");

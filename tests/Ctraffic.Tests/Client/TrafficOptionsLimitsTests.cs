@@ -1,4 +1,5 @@
 using Ctraffic.Client;
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Tests.Client;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Client;
 using Ctraffic.Server;
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Tests.Client;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Ctraffic.Client;
 using Ctraffic.Server;
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Tests.Client;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Xml.Linq;
-using Ctraffic.Analysis;
+using Ctraffic.Charts;
 using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
-using Ctraffic.Tests.Analysis;
+using Ctraffic.Tests.Charts;
 using FluentAssertions;
 using Xunit;
 

@@ -64,24 +64,6 @@ public class StatisticsJsonTests
         json.Should().Contain("\"Remote\":\"\"}");
     }
 
-    [Theory]
-    [InlineData(100.0, "100")]
-    [InlineData(2.5, "2.5")]
-    [InlineData(0.1, "0.1")]
-    [InlineData(1e21, "1e+21")]
-    [InlineData(1e-7, "1e-07")]
-    public void RateIsANumberFormattedAsGoFormatsIt(double rate, string expected)
-    {
-        StatisticsJson.FormatFloat(rate).Should().Be(expected);
-    }
-
-    [Fact]
-    public void StartedDropsTrailingZerosOfTheFraction()
-    {
-        StatisticsJson.FormatRfc3339Nano(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero).AddMilliseconds(500)).Should().Be("2020-01-02T03:04:05.5Z");
-        StatisticsJson.FormatRfc3339Nano(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.FromHours(2))).Should().Be("2020-01-02T01:04:05Z");
-    }
-
     [Fact]
     public void WhatIsWrittenReadsBackTheSame()
     {

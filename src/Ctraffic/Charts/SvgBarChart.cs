@@ -1,7 +1,7 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>A grouped bar chart: for each category a group with one bar per series.</summary>
-public sealed record SvgBarChart
+internal sealed record SvgBarChart
 {
     /// <summary>The title above the chart.</summary>
     public required string Title { get; init; }

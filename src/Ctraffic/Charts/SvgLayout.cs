@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>Where things go on the page: a plot area with room for the title, the axes and a legend to the right.</summary>
 internal sealed record SvgLayout(bool RightAxis)

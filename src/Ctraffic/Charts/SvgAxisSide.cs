@@ -1,7 +1,7 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>Which vertical axis a line series is drawn against.</summary>
-public enum SvgAxisSide
+internal enum SvgAxisSide
 {
     /// <summary>The left axis (<see cref="SvgLineChart.YLabel"/>).</summary>
     Left,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ctraffic.Analysis;
+namespace Ctraffic.GoCompat;
 
 /// <summary>
 /// Formats a double as Go's <c>fmt.Println</c> (verb <c>%v</c>, i.e. <c>strconv</c> 'g' with the
@@ -37,7 +37,7 @@ internal static class GoFloat
     /// The shortest digits that read back as <paramref name="value"/> (no leading or trailing zeros)
     /// and the position of the decimal point: value = 0.<c>digits</c> × 10^<c>point</c>.
     /// </summary>
-    private static (string Digits, int Point) ShortestDigits(double value)
+    internal static (string Digits, int Point) ShortestDigits(double value)
     {
         var r = value.ToString("R", CultureInfo.InvariantCulture);
         var e = r.IndexOfAny(['E', 'e']);
@@ -69,7 +69,7 @@ internal static class GoFloat
         return sb.Append(abs.ToString(CultureInfo.InvariantCulture)).ToString();
     }
 
-    private static string Plain(string digits, int point)
+    internal static string Plain(string digits, int point)
     {
         if (point <= 0)
         {

@@ -1,8 +1,8 @@
-using Ctraffic.Analysis;
+using Ctraffic.Charts;
 using FluentAssertions;
 using Xunit;
 
-namespace Ctraffic.Tests.Analysis;
+namespace Ctraffic.Tests.Charts;
 
 public class SvgScaleTests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// Draws a <see cref="SvgBarChart"/>: a group of bars per category along the horizontal axis, the

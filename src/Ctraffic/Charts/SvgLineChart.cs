@@ -1,11 +1,11 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// A line chart of named series over a common horizontal axis. Add a series with
 /// <c>chart with { Series = [.. chart.Series, more] }</c>; one in other units goes on the right axis
 /// (<see cref="SvgSeries.Axis"/>, labelled <see cref="Y2Label"/>).
 /// </summary>
-public sealed record SvgLineChart
+internal sealed record SvgLineChart
 {
     /// <summary>The title above the chart.</summary>
     public required string Title { get; init; }

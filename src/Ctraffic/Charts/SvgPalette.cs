@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>Series colors and dashes: distinct, readable on white, and the same series index always gets the same color.</summary>
 internal static class SvgPalette

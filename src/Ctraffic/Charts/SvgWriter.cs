@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// Writes charts as standalone SVG documents (900×500, no scripts, no external resources) that a
@@ -7,7 +7,7 @@ namespace Ctraffic.Analysis;
 /// <c>&lt;rect class="bar" data-series="NAME" data-category="CATEGORY"&gt;</c> and each marker a
 /// <c>&lt;line class="marker" data-marker="LABEL"&gt;</c>, so tools can find them.
 /// </summary>
-public static class SvgWriter
+internal static class SvgWriter
 {
     /// <summary>The SVG text of a line chart.</summary>
     /// <param name="chart">The chart.</param>

@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// Draws a <see cref="SvgLineChart"/>: the horizontal axis spans the data (from 0 when no value is

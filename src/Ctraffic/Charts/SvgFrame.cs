@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>The parts every chart has: title, vertical axes with ticks and grid, axis labels and legend.</summary>
 internal static class SvgFrame

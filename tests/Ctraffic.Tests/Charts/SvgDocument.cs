@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace Ctraffic.Tests.Analysis;
+namespace Ctraffic.Tests.Charts;
 
 /// <summary>Reads an SVG text back with System.Xml.Linq, for assertions.</summary>
 internal sealed class SvgDocument

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// Writes SVG elements with <see cref="XmlWriter"/>: text and attributes are XML-escaped, characters

@@ -1,6 +1,6 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>A data point of a line series, in data units.</summary>
 /// <param name="X">The value on the horizontal axis.</param>
 /// <param name="Y">The value on the vertical axis; NaN and infinities are left out of the line.</param>
-public readonly record struct SvgPoint(double X, double Y);
+internal readonly record struct SvgPoint(double X, double Y);

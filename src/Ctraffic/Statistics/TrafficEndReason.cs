@@ -1,4 +1,4 @@
-namespace Ctraffic.Client;
+namespace Ctraffic.Statistics;
 
 /// <summary>Why a traffic run ended.</summary>
 public enum TrafficEndReason

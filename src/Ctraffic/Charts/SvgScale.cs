@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// A linear axis: a data range widened to "nice" tick steps (1, 2, 2.5 or 5 times a power of ten,

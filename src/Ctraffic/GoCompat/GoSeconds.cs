@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.GoCompat;
 
 /// <summary>Go's <c>time.Duration.Seconds()</c>: whole seconds plus the rest, so that e.g. 5504782515 ns is 5.5047825150000005.</summary>
 internal static class GoSeconds

@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Charts;
 
 /// <summary>
 /// A labelled vertical line across the plot of a <see cref="SvgLineChart"/>, e.g. a moment of a
@@ -6,4 +6,4 @@ namespace Ctraffic.Analysis;
 /// </summary>
 /// <param name="Label">The text beside the line.</param>
 /// <param name="X">Where the line is, on the horizontal axis (data units); a non-finite value is left out.</param>
-public sealed record SvgMarker(string Label, double X);
+internal sealed record SvgMarker(string Label, double X);

@@ -1,8 +1,8 @@
-using Ctraffic.Analysis;
+using Ctraffic.GoCompat;
 using FluentAssertions;
 using Xunit;
 
-namespace Ctraffic.Tests.Analysis;
+namespace Ctraffic.Tests.GoCompat;
 
 /// <summary>Expected texts are what Go's fmt.Println printed for the same values.</summary>
 public class GoFloatTests

@@ -1,4 +1,4 @@
-namespace Ctraffic.Analysis;
+namespace Ctraffic.Statistics;
 
 /// <summary>
 /// What the connections analysis needs of one connection slot: its times in nanoseconds from the

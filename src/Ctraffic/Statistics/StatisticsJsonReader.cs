@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Ctraffic.GoCompat;
+
+namespace Ctraffic.Statistics;
+
+/// <summary>
+/// Reads ctraffic JSON (ours or the original's) from a parsed document for <see cref="StatisticsJson.Read"/>:
+/// unknown fields are ignored, missing ones take their zero value, and a field of the wrong kind
+/// is a <see cref="FormatException"/> that names it.
+/// </summary>
+internal static class StatisticsJsonReader
+{
+    /// <summary>Reads the statistics of a parsed document.</summary>
+    /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
+    public static TrafficStatistics Read(JsonElement root) => ReadExact(root).Statistics;
+
+    /// <summary>
+    /// Reads the statistics of a parsed document and, in the same pass, their times as the
+    /// nanoseconds written (which <see cref="TrafficStatistics"/> rounds down to 100 ns).
+    /// </summary>
+    /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
+    public static (TrafficStatistics Statistics, NanosecondTimes Times) ReadExact(JsonElement root)
+    {
+        try
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"expected a JSON object, found {Describe(root.ValueKind)}");
+            }
+
+            var conns = new List<ConnectionStats>();
+            var connTimes = new List<ConnectionTimes>();
+            if (root.TryGetProperty("ConnStats", out var cs) && cs.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var c in cs.EnumerateArray())
+                {
+                    var (stats, times) = ReadConnection(c);
+                    conns.Add(stats);
+                    connTimes.Add(times);
+                }
+            }
+
+            var samples = new List<Sample>();
+            var sampleTimes = new List<long>();
+            if (root.TryGetProperty("Samples", out var ss) && ss.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var s in ss.EnumerateArray())
+                {
+                    RequireObject(s, "Samples");
+                    var time = GetInt64(s, "Time");
+                    sampleTimes.Add(time);
+                    samples.Add(new Sample(StatisticsJson.FromNanoseconds(time), GetInt64(s, "Sent"), GetInt64(s, "Received"), GetInt64(s, "Dropped")));
+                }
+            }
+
+            var (started, startedNs) = root.TryGetProperty("Started", out var st) && st.ValueKind == JsonValueKind.String
+                ? ParseStarted(st.GetString()!)
+                : (default, 0);
+            var duration = GetInt64(root, "Duration");
+            var statistics = new TrafficStatistics
+            {
+                Started = started,
+                Duration = StatisticsJson.FromNanoseconds(duration),
+                Rate = GetDouble(root, "Rate"),
+                Connections = (int)Math.Clamp(GetInt64(root, "Connections"), 0, int.MaxValue),
+                PacketSize = (int)Math.Clamp(GetInt64(root, "PacketSize"), 0, int.MaxValue),
+                FailedConnections = GetInt64(root, "FailedConnections"),
+                Sent = GetInt64(root, "Sent"),
+                Received = GetInt64(root, "Received"),
+                Dropped = GetInt64(root, "Dropped"),
+                Retransmits = GetInt64(root, "Retransmits"),
+                FailedConnects = GetInt64(root, "FailedConnects"),
+                DroppedLocal = GetInt64(root, "DroppedLocal"),
+                PacingLagP99 = StatisticsJson.FromNanoseconds(GetInt64(root, "PacingLagP99")),
+                PacingLagMax = StatisticsJson.FromNanoseconds(GetInt64(root, "PacingLagMax")),
+                ConnStats = conns,
+                Samples = samples,
+            };
+            return (statistics, new NanosecondTimes(startedNs, duration, [.. sampleTimes], [.. connTimes]));
+        }
+        catch (JsonException ex)
+        {
+            throw StatisticsJson.NotJson(ex);
+        }
+    }
+
+    private static (ConnectionStats Stats, ConnectionTimes Times) ReadConnection(JsonElement c)
+    {
+        RequireObject(c, "ConnStats");
+        var started = GetInt64(c, "Started");
+        var connect = GetInt64(c, "Connect");
+        var ended = GetInt64(c, "Ended");
+        var err = GetString(c, "Err");
+        var stats = new ConnectionStats
+        {
+            Started = StatisticsJson.FromNanoseconds(started),
+            Connected = connect == 0 ? null : StatisticsJson.FromNanoseconds(connect),
+            Ended = StatisticsJson.FromNanoseconds(ended),
+            Error = err.Length == 0 ? null : err,
+            Sent = GetInt64(c, "Sent"),
+            Received = GetInt64(c, "Received"),
+            Dropped = GetInt64(c, "Dropped"),
+            Retransmits = GetInt64(c, "Retransmits"),
+            FailedConnects = GetInt64(c, "FailedConnects"),
+            Local = GetString(c, "Local"),
+            Remote = GetString(c, "Remote"),
+            Host = GetString(c, "Host"),
+        };
+        return (stats, new ConnectionTimes(started, connect, ended, stats.Failed));
+    }
+
+    private static void RequireObject(JsonElement e, string array)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"an entry of {array} is {Describe(e.ValueKind)}, not an object");
+        }
+    }
+
+    private static long GetInt64(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n))
+        {
+            return n;
+        }
+
+        throw new FormatException($"field {name} is not an integer: {v.GetRawText()}");
+    }
+
+    private static double GetDouble(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        if (v.ValueKind == JsonValueKind.Number)
+        {
+            return v.GetDouble();
+        }
+
+        throw new FormatException($"field {name} is not a number: {v.GetRawText()}");
+    }
+
+    private static string GetString(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            return v.GetString()!;
+        }
+
+        throw new FormatException($"field {name} is not a string: {v.GetRawText()}");
+    }
+
+    private static (DateTimeOffset Time, int Nanoseconds) ParseStarted(string s)
+        => GoTime.ParseRfc3339(s) ?? throw new FormatException($"field Started is not an RFC 3339 time: \"{s}\"");
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "not a value",
+    };
+}
