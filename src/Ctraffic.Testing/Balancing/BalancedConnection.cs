@@ -31,7 +31,7 @@ internal sealed class BalancedConnection(Socket client, Socket backend, Backend 
             var up = PumpAsync(client, backend);
             var down = PumpAsync(backend, client);
             var first = await Task.WhenAny(up, down).ConfigureAwait(false);
-            if (!first.Result || !await (first == up ? down : up).ConfigureAwait(false))
+            if (!await first.ConfigureAwait(false) || !await (first == up ? down : up).ConfigureAwait(false))
             {
                 Reset();
             }

@@ -15,7 +15,7 @@ internal static class Subnets
     public const int Count = 1 << 15;
 
     private const int BlockSize = 32;
-    private static readonly uint Base = 198u << 24 | 18u << 16;
+    private const uint Base = 198u << 24 | 18u << 16;
     private static readonly HashSet<int> Taken = [];
 
     /// <summary>Takes a free subnet, given the addresses the root namespace has now.</summary>
