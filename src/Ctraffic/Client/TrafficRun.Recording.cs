@@ -1,3 +1,4 @@
+using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
 using Ctraffic.Reports;
 

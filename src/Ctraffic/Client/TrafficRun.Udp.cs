@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
 
 namespace Ctraffic.Client;

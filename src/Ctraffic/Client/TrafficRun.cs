@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
 using Ctraffic.Statistics;
 

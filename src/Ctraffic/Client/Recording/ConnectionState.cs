@@ -1,6 +1,6 @@
 using Ctraffic.Statistics;
 
-namespace Ctraffic.Internal;
+namespace Ctraffic.Client.Recording;
 
 /// <summary>The phase of a connection slot.</summary>
 internal enum ConnectionPhase
