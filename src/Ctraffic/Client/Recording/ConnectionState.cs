@@ -45,9 +45,6 @@ internal sealed class ConnectionState
 
     public long Retransmits { get; set; }
 
-    /// <summary>The TCP socket while the connection pumps, for the heartbeat's <c>TCP_INFO</c> samples; <see langword="null"/> otherwise.</summary>
-    public volatile System.Net.Sockets.Socket? TcpSocket;
-
     /// <summary>Of <c>tcpi_total_retrans</c>, how much has been counted in slices so far.</summary>
     public long RetransmitsCounted;
 
