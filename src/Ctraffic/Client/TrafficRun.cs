@@ -51,12 +51,7 @@ public sealed class TrafficRun : IAsyncDisposable
         // packets evenly over one packet interval, so that neither come in bursts. Then each
         // connection sends one packet per interval.
         _intervalTicks = _clock.ToTicks(TimeSpan.FromSeconds(packetSize / bytesPerSecond));
-        var connectSpread = Math.Min(_intervalTicks, _clock.ToTicks(MaxStartSpread));
-        _lanes = new Lane[options.Connections];
-        for (var i = 0; i < _lanes.Length; i++)
-        {
-            _lanes[i] = new Lane(i, (long)((Int128)connectSpread * i / _lanes.Length), (long)((Int128)_intervalTicks * i / _lanes.Length));
-        }
+        _lanes = Lane.Spread(options.Connections, Math.Min(_intervalTicks, _clock.ToTicks(MaxStartSpread)), _intervalTicks);
 
         _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold));
         Action<TrafficEndReason> requestStop = RequestStop;
@@ -154,7 +149,7 @@ public sealed class TrafficRun : IAsyncDisposable
 
     /// <summary>Marks the start of a disruption (a named span); disposing the result marks its end.</summary>
     /// <param name="name">The name; windows are taken by it.</param>
-    public IDisposable Disruption(string name) => new SpanEnd(this, _recorder.Mark(name, _time.GetTimestamp()));
+    public IDisposable Disruption(string name) => new DisruptionSpan(_recorder, _recorder.Mark(name, _time.GetTimestamp()), _time);
 
     /// <summary>Stops the run (the in-flight echoes are still awaited, at most the read time-out) and returns the final statistics.</summary>
     public Task<TrafficStatistics> StopAsync()
@@ -226,17 +221,4 @@ public sealed class TrafficRun : IAsyncDisposable
     }
 
     private void TakeSample() => _recorder.AddSample(Snapshot());
-
-    private sealed class SpanEnd(TrafficRun run, int index) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                run._recorder.EndMark(index, run._time.GetTimestamp());
-            }
-        }
-    }
 }

@@ -15,6 +15,21 @@ internal sealed class Lane(int index, long startOffset, long firstPacketOffset)
 {
     public int Index { get; } = index;
 
+    /// <summary>
+    /// <paramref name="count"/> lanes, their connects spread evenly over <paramref name="connectSpread"/>
+    /// ticks and their first packets over <paramref name="packetSpread"/> ticks, so that neither come in bursts.
+    /// </summary>
+    public static Lane[] Spread(int count, long connectSpread, long packetSpread)
+    {
+        var lanes = new Lane[count];
+        for (var i = 0; i < count; i++)
+        {
+            lanes[i] = new Lane(i, (long)((Int128)connectSpread * i / count), (long)((Int128)packetSpread * i / count));
+        }
+
+        return lanes;
+    }
+
     public long StartOffset { get; } = startOffset;
 
     public long FirstPacketOffset { get; } = firstPacketOffset;
