@@ -10,13 +10,10 @@ namespace Ctraffic.Server;
 /// The ctraffic echo server, hostable in-process: answers the 64-byte host-name handshake and
 /// echoes everything else. Start it with <see cref="Start"/>; stop it gracefully (FIN on every
 /// connection) with <see cref="StopAsync"/>, or abruptly (RST on every connection) with <see cref="Kill"/>.
+/// With <see cref="EchoServerOptions.Udp"/> it answers datagrams on the same port too.
 /// </summary>
 public sealed partial class EchoServer : IAsyncDisposable
 {
-    private static readonly TimeSpan FirstAcceptBackoff = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
-    private const int DescriptorHeadroom = 32;
-
     private readonly EchoServerOptions _options;
     private readonly Socket _listener;
     private readonly byte[] _hostName;
@@ -27,6 +24,7 @@ public sealed partial class EchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly DescriptorReserve _reserve = new(16);
+    private readonly UdpResponder? _udp;
     private readonly int _baselineDescriptors;
     private long _accepted;
     private long _acceptErrors;
@@ -55,7 +53,7 @@ public sealed partial class EchoServer : IAsyncDisposable
             LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
             if (options.Udp)
             {
-                _udp = StartUdp(new IPEndPoint(ip, LocalEndPoint.Port));
+                _udp = UdpResponder.Start(new IPEndPoint(ip, LocalEndPoint.Port), _hostName);
             }
         }
         catch
@@ -109,6 +107,9 @@ public sealed partial class EchoServer : IAsyncDisposable
     /// <summary>Accept errors survived (e.g. out of file descriptors).</summary>
     public long AcceptErrors => Interlocked.Read(ref _acceptErrors);
 
+    /// <summary>UDP datagrams answered since the start.</summary>
+    public long UdpReplies => _udp?.Replies ?? 0;
+
     /// <summary>Starts a server listening on <see cref="EchoServerOptions.Address"/>.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="SocketException">The address cannot be bound (e.g. in use).</exception>
@@ -122,7 +123,8 @@ public sealed partial class EchoServer : IAsyncDisposable
 
     /// <summary>
     /// Stops gracefully: no new connections, a FIN on every connection, then waits up to
-    /// <paramref name="grace"/> for the clients to close before resetting the rest.
+    /// <paramref name="grace"/> (5 s if <see langword="null"/>, on <see cref="EchoServerOptions.TimeProvider"/>)
+    /// for the clients to close before resetting the rest.
     /// </summary>
     public async Task StopAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
@@ -136,7 +138,7 @@ public sealed partial class EchoServer : IAsyncDisposable
         var all = WhenAllClosed();
         try
         {
-            await all.WaitAsync(grace ?? TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await all.WaitAsync(grace ?? TimeSpan.FromSeconds(5), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -166,9 +168,9 @@ public sealed partial class EchoServer : IAsyncDisposable
         Kill();
         await _acceptLoop.ConfigureAwait(false);
         await WhenAllClosed().ConfigureAwait(false);
-        if (_udpLoop is not null)
+        if (_udp is not null)
         {
-            await _udpLoop.ConfigureAwait(false);
+            await _udp.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
@@ -184,107 +186,7 @@ public sealed partial class EchoServer : IAsyncDisposable
         _stopping.Cancel();
         _listener.Dispose();
         _reserve.Dispose();
-        _udp?.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        await Task.Yield();
-        var backoff = FirstAcceptBackoff;
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                // After running out of descriptors, accept again only once the reserve is whole:
-                // the process keeps headroom for the runtime itself.
-                if (!_reserve.IsFull)
-                {
-                    _reserve.Refill();
-                    if (!_reserve.IsFull)
-                    {
-                        _reserve.Release();
-                        throw new SocketException((int)SocketError.TooManyOpenSockets);
-                    }
-                }
-
-                // One descriptor per connection: stay below the open-file limit with headroom for
-                // the runtime, instead of running into it.
-                if (FileLimit.Current() is { } limit && ActiveConnections >= limit - _baselineDescriptors - DescriptorHeadroom)
-                {
-                    throw new SocketException((int)SocketError.TooManyOpenSockets);
-                }
-
-                var accept = _listener.AcceptAsync(_stopping.Token);
-                var pended = !accept.IsCompleted;
-                socket = await accept.ConfigureAwait(false);
-                backoff = FirstAcceptBackoff;
-                if (pended)
-                {
-                    // Resumed by the socket engine (on its own thread with inline completions):
-                    // move to the thread pool, so that a storm of connects accepted back to back
-                    // does not hold up the echoes the engine's thread delivers.
-                    await Task.Yield();
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted && _stopping.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (SocketException ex)
-            {
-                // Out of file descriptors (EMFILE), a connection reset before accept, ...: wait and go on.
-                if (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
-                {
-                    _reserve.Release();
-                }
-
-                Interlocked.Increment(ref _acceptErrors);
-                Log(ex.SocketErrorCode == SocketError.TooManyOpenSockets
-                    ? $"accept: too many open files ({ActiveConnections} connections, open-file limit {FileLimit.Current()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); waiting {backoff.TotalMilliseconds:0} ms"
-                    : $"accept: {ex.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
-                try
-                {
-                    await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                backoff = backoff * 2 < MaxAcceptBackoff ? backoff * 2 : MaxAcceptBackoff;
-                continue;
-            }
-
-            try
-            {
-                socket.NoDelay = true;
-                if (_options.KeepAlive is { } keepAlive)
-                {
-                    KeepAlive.Apply(socket, keepAlive);
-                }
-            }
-            catch (SocketException)
-            {
-                // Reset before we got to it: the connection's loop ends it at once.
-            }
-
-            var id = Interlocked.Increment(ref _accepted);
-            var connection = new EchoConnection(id, socket, _hostName, _onClosed);
-            _connections[id] = connection;
-            connection.Start();
-            if (_killed)
-            {
-                // Accepted while the server was killed, after it reset the connections it had.
-                // (A graceful stop waits for this loop to end before it stops the connections, so
-                // a connection accepted meanwhile is stopped with the others, not reset.)
-                connection.Abort();
-            }
-        }
+        _udp?.Stop();
     }
 
     /// <summary>A connection's socket is closed: it is no longer counted, and the last one ends a drain.</summary>

@@ -46,6 +46,12 @@ public sealed class EchoServerOptions
     /// <summary>The longest <see cref="KeepAlive"/>: 32 767 s (about 9 h), the kernel's limit.</summary>
     public static TimeSpan MaximumKeepAlive { get; } = TimeSpan.FromSeconds(32_767);
 
+    /// <summary>
+    /// The clock of the server's waits: the back-off after an accept error and the grace period of
+    /// <see cref="EchoServer.StopAsync"/>. The default value is <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>The host name in effect: <see cref="HostName"/> or the machine's.</summary>
     public string EffectiveHostName => HostName ?? Dns.GetHostName();
 
@@ -72,6 +78,8 @@ public sealed class EchoServerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(KeepAlive), $"{nameof(KeepAlive)} must be {MinimumKeepAlive.TotalSeconds:0} s to {MaximumKeepAlive.TotalSeconds:0} s, was {keepAlive}.");
         }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
 
         if (Backlog < 1)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Ctraffic.Client;
+using Ctraffic.Client.Exchanges;
 using FluentAssertions;
 
 namespace Ctraffic.Tests.Client;
@@ -21,11 +22,11 @@ public class ServerReplyTests
 
     [Fact]
     public void TheHostNameIsTheBytesBeforeTheFirstNul()
-        => TrafficRun.HostName(Echo(1024, "backend-1")).Should().Be("backend-1");
+        => ServerReply.HostName(Echo(1024, "backend-1")).Should().Be("backend-1");
 
     [Fact]
     public void AnEchoWithoutANulHasNoHostName()
-        => TrafficRun.HostName(Enumerable.Repeat((byte)'A', 65536).ToArray()).Should().BeEmpty();
+        => ServerReply.HostName(Enumerable.Repeat((byte)'A', 65536).ToArray()).Should().BeEmpty();
 
     [Fact]
     public void TheHostNameIsAtMostTheHandshake()
@@ -33,12 +34,12 @@ public class ServerReplyTests
         var packet = Enumerable.Repeat((byte)'A', 1024).ToArray();
         packet[500] = 0;
 
-        TrafficRun.HostName(packet).Should().Be(new string('A', Wire.HandshakeSize));
+        ServerReply.HostName(packet).Should().Be(new string('A', Wire.HandshakeSize));
     }
 
     [Fact]
     public void AHostNameOfSixtyFourBytesIsKept()
-        => TrafficRun.HostName(Echo(1024, new string('h', 64))).Should().HaveLength(64);
+        => ServerReply.HostName(Echo(1024, new string('h', 64))).Should().HaveLength(64);
 
     private static byte[] Request(int size, ulong sequence)
     {
@@ -61,18 +62,18 @@ public class ServerReplyTests
     [InlineData(64, 2)]
     [InlineData(64, 60)]
     public void ARealReplyIsTaken(int size, int nameLength)
-        => TrafficRun.IsReplyTo(Reply(size, 7, new string('n', nameLength)), 7).Should().BeTrue();
+        => ServerReply.IsReplyTo(Reply(size, 7, new string('n', nameLength)), 7).Should().BeTrue();
 
     [Fact]
     public void TheReplyToAnotherRequestIsNot()
-        => TrafficRun.IsReplyTo(Reply(1024, 6, "udp-1"), 7).Should().BeFalse();
+        => ServerReply.IsReplyTo(Reply(1024, 6, "udp-1"), 7).Should().BeFalse();
 
     [Theory]
     [InlineData(1024, (byte)'A')]
     [InlineData(1024, (byte)0xFF)]
     [InlineData(72, (byte)'A')]
     public void JunkOfTheRightSizeIsNotAReply(int size, byte fill)
-        => TrafficRun.IsReplyTo(Enumerable.Repeat(fill, size).ToArray(), 7).Should().BeFalse();
+        => ServerReply.IsReplyTo(Enumerable.Repeat(fill, size).ToArray(), 7).Should().BeFalse();
 
     [Fact]
     public void JunkAfterTheHostNameIsNotAReply()
@@ -80,7 +81,7 @@ public class ServerReplyTests
         var reply = Reply(1024, 7, "udp-1");
         reply[600] = (byte)'x';
 
-        TrafficRun.IsReplyTo(reply, 7).Should().BeFalse();
+        ServerReply.IsReplyTo(reply, 7).Should().BeFalse();
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Ctraffic.Statistics;
 
-namespace Ctraffic.Internal;
+namespace Ctraffic.Client.Recording;
 
 /// <summary>The phase of a connection slot.</summary>
 internal enum ConnectionPhase
@@ -44,9 +44,6 @@ internal sealed class ConnectionState
     public string? Error { get; set; }
 
     public long Retransmits { get; set; }
-
-    /// <summary>The TCP socket while the connection pumps, for the heartbeat's <c>TCP_INFO</c> samples; <see langword="null"/> otherwise.</summary>
-    public volatile System.Net.Sockets.Socket? TcpSocket;
 
     /// <summary>Of <c>tcpi_total_retrans</c>, how much has been counted in slices so far.</summary>
     public long RetransmitsCounted;

@@ -1,0 +1,258 @@
+using System.Net;
+using System.Net.Sockets;
+using Ctraffic.Client.Lanes;
+using Ctraffic.Client.Recording;
+using Ctraffic.Internal;
+using Ctraffic.Statistics;
+
+namespace Ctraffic.Client.Connecting;
+
+/// <summary>
+/// Makes the sockets of a run's lanes: a TCP connection, or a UDP socket connected to the server,
+/// to the next of the targets, bound to a source address if there is a provider; with back-off
+/// between failed attempts and between connections that fail before their first echo; counting
+/// every failed attempt. The original's 2-second rule: no (re-)connect when less than 2 s of the
+/// duration remain.
+/// </summary>
+internal sealed class Connector : IDisposable
+{
+    /// <summary>The first wait after a failed connect, doubled after each one up to <see cref="TrafficOptions.MaxConnectBackoff"/>.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan TwoSecondRule = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// TCP handshakes in flight at once. Thousands of lanes starting together would otherwise
+    /// send SYNs faster than a server accepts them: its queues overflow, and connects and first
+    /// echoes time out — failures the test made itself. Bounded, connects go at the pace the
+    /// server accepts them (well under its SYN and accept queues: 2 048 and 4 096 by default).
+    /// </summary>
+    private const int MaxPendingConnects = 512;
+
+    private readonly TrafficOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RunClock _clock;
+    private readonly Pacer _pacer;
+    private readonly TrafficRecorder _recorder;
+    private readonly CancellationToken _stop;
+    private readonly Action<TrafficEndReason> _requestStop;
+    private readonly TargetList _targets;
+    private readonly long _deadline;
+    private readonly long _lateConnect;
+    private readonly SemaphoreSlim _connectSlots = new(MaxPendingConnects);
+
+    /// <summary>
+    /// Cancelled when the run stops or its time is up (by the heartbeat): a lane still waiting for
+    /// a connect slot then gives up instead of connecting after the end.
+    /// </summary>
+    private readonly CancellationTokenSource _connectsEnd = new();
+
+    /// <summary>Creates the connector of a run.</summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="time">The run's clock.</param>
+    /// <param name="clock">The run's time base.</param>
+    /// <param name="deadline">The timestamp at which the run's duration ends (<see cref="long.MaxValue"/>: none).</param>
+    /// <param name="pacer">Waits out the back-offs.</param>
+    /// <param name="recorder">Where connects and failed attempts are recorded.</param>
+    /// <param name="requestStop">Stops the run (when the source addresses run out).</param>
+    /// <param name="stop">Cancelled when the run stops.</param>
+    public Connector(TrafficOptions options, TimeProvider time, RunClock clock, long deadline, Pacer pacer, TrafficRecorder recorder,
+        Action<TrafficEndReason> requestStop, CancellationToken stop)
+    {
+        _options = options;
+        _time = time;
+        _clock = clock;
+        _pacer = pacer;
+        _recorder = recorder;
+        _stop = stop;
+        _requestStop = requestStop;
+        _targets = new TargetList(options.Address);
+        _deadline = deadline;
+        _lateConnect = deadline == long.MaxValue ? long.MaxValue : deadline - clock.ToTicks(TwoSecondRule);
+    }
+
+    /// <summary>Whether less than 2 s of the duration remain at <paramref name="now"/>.</summary>
+    public bool IsLate(long now) => now >= _lateConnect;
+
+    /// <summary>Whether the lane may connect at <paramref name="now"/>: its first connect always is made (so that runs shorter than 2 s work), a re-connect not when late.</summary>
+    public bool MayConnect(Lane lane, long now) => lane.Connections == 0 || !IsLate(now);
+
+    /// <summary>When a connection that never connected ended, given up at <paramref name="now"/>: at the end of the duration if it was too late to try again.</summary>
+    public long GaveUpAt(long now) => IsLate(now) && _deadline != long.MaxValue ? _deadline : now;
+
+    /// <summary>Ends the waits for connect slots: the run's time is up or it stops.</summary>
+    public void EndConnects()
+    {
+        if (_connectsEnd.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            _connectsEnd.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Makes the lane's socket for <paramref name="conn"/>; retries with back-off.
+    /// <see langword="null"/> when the run stops, the 2-second rule applies, or the source addresses ran out.
+    /// </summary>
+    public async Task<Socket?> ConnectAsync(ConnectionState conn, Lane lane)
+    {
+        var udp = _options.Protocol == TrafficProtocol.Udp;
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            IPEndPoint? local = null;
+            if (_options.SourceAddresses is { } sources)
+            {
+                local = sources.Acquire();
+                if (local is null)
+                {
+                    _requestStop(TrafficEndReason.OutOfSourceAddresses);
+                    return null;
+                }
+            }
+
+            Socket? socket = null;
+            var slot = false;
+            var target = _targets.Next();
+            string remoteText = target.ToString();
+            try
+            {
+                var remote = await TargetList.ResolveAsync(target, _stop).ConfigureAwait(false);
+                remoteText = HostPort.Format(remote);
+                if (!udp)
+                {
+                    // The socket is made once its connect slot is granted: lanes waiting for one
+                    // hold no descriptor, and a stop ends their waits without an exception each.
+                    var granted = _connectSlots.WaitAsync(_connectsEnd.Token);
+                    await granted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!granted.IsCompletedSuccessfully)
+                    {
+                        if (local is not null)
+                        {
+                            _options.SourceAddresses!.Release(local);
+                        }
+
+                        return null;
+                    }
+
+                    slot = true;
+                }
+
+                socket = udp
+                    ? new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+                    : new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                if (local is not null)
+                {
+                    socket.Bind(local);
+                }
+
+                if (udp)
+                {
+                    // Connect only sets the peer: replies from anywhere else are filtered by the
+                    // kernel, and ICMP errors are reported on this socket.
+                    socket.Connect(remote);
+                }
+                else
+                {
+                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop);
+                    await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+                    _connectSlots.Release();
+                    slot = false;
+                }
+
+                lane.SourceAddress = local;
+                _recorder.Connected(conn, _time.GetTimestamp(), HostPort.Format(socket.LocalEndPoint), HostPort.Format(socket.RemoteEndPoint));
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                socket?.Dispose();
+                if (local is not null)
+                {
+                    _options.SourceAddresses!.Release(local);
+                }
+
+                if (_stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                _recorder.ConnectFailed(conn, udp
+                    ? $"dial udp {remoteText}: " + GoErrors.Reason(ex)
+                    : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex)));
+            }
+            finally
+            {
+                if (slot)
+                {
+                    _connectSlots.Release();
+                }
+            }
+
+            if (IsLate(_time.GetTimestamp()))
+            {
+                return null;
+            }
+
+            if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + _clock.ToTicks(backoff)).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            backoff = Doubled(backoff);
+        }
+    }
+
+    /// <summary>Gives back the source address of the lane's connection, which has ended.</summary>
+    public void Release(Lane lane)
+    {
+        if (lane.SourceAddress is { } local)
+        {
+            _options.SourceAddresses!.Release(local);
+            lane.SourceAddress = null;
+        }
+    }
+
+    /// <summary>
+    /// After a failed connection: one that failed before its first echo (e.g. a proxy that accepts
+    /// and then resets) is re-made after the lane's back-off, not at once — no hot re-connect loop;
+    /// one that had echoes resets the back-off. <see langword="false"/> once the run stops.
+    /// </summary>
+    public async ValueTask<bool> BackOffAsync(Lane lane, ConnectionState failed)
+    {
+        if (failed.Received != 0)
+        {
+            lane.FailBackoff = FirstBackoff;
+            return true;
+        }
+
+        if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + _clock.ToTicks(lane.FailBackoff)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        lane.FailBackoff = Doubled(lane.FailBackoff);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _connectsEnd.Dispose();
+        _connectSlots.Dispose();
+    }
+
+    private TimeSpan Doubled(TimeSpan backoff) => backoff * 2 < _options.MaxConnectBackoff ? backoff * 2 : _options.MaxConnectBackoff;
+}

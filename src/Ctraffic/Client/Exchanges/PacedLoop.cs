@@ -1,0 +1,206 @@
+using System.Net.Sockets;
+using Ctraffic.Client.Lanes;
+using Ctraffic.Client.Recording;
+using Ctraffic.Internal;
+
+namespace Ctraffic.Client.Exchanges;
+
+/// <summary>
+/// The packets of one connection, for both protocols: wait for the packet's turn (token bucket
+/// and <see cref="Pacer"/>), send it, count it and the packets dropped by the original's rule,
+/// then wait for its reply, up to the read time-out. The <see cref="PacketExchange"/> does the
+/// socket calls. One instance per run; nothing allocated per packet.
+/// </summary>
+internal sealed class PacedLoop
+{
+    private readonly TimeProvider _time;
+    private readonly RunClock _clock;
+    private readonly long _deadline;
+    private readonly Pacer _pacer;
+    private readonly TrafficRecorder _recorder;
+    private readonly CancellationToken _stop;
+    private readonly int _packetSize;
+    private readonly double _bytesPerSecond;
+    private readonly long _intervalTicks;
+    private readonly long _readTimeoutTicks;
+    private readonly long _timerTickTicks;
+
+    /// <summary>Creates the loop of a run.</summary>
+    /// <param name="time">The run's clock.</param>
+    /// <param name="clock">The run's time base.</param>
+    /// <param name="deadline">The timestamp at which the run's duration ends (<see cref="long.MaxValue"/>: none).</param>
+    /// <param name="pacer">The run's pacer.</param>
+    /// <param name="recorder">Where packets are counted.</param>
+    /// <param name="packetSize">Bytes of a packet.</param>
+    /// <param name="bytesPerSecond">The rate of one connection.</param>
+    /// <param name="intervalTicks">Ticks between two packets of one connection.</param>
+    /// <param name="readTimeoutTicks">How long a reply is awaited.</param>
+    /// <param name="stop">Cancelled when the run stops.</param>
+    public PacedLoop(TimeProvider time, RunClock clock, long deadline, Pacer pacer, TrafficRecorder recorder,
+        int packetSize, double bytesPerSecond, long intervalTicks, long readTimeoutTicks, CancellationToken stop)
+    {
+        _time = time;
+        _clock = clock;
+        _deadline = deadline;
+        _pacer = pacer;
+        _recorder = recorder;
+        _stop = stop;
+        _packetSize = packetSize;
+        _bytesPerSecond = bytesPerSecond;
+        _intervalTicks = intervalTicks;
+        _readTimeoutTicks = readTimeoutTicks;
+        _timerTickTicks = clock.ToTicks(TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>
+    /// Runs packets on the connected socket of <paramref name="exchange"/> until the run's
+    /// duration is up, the run stops or the connection fails; then closes it and records its end.
+    /// </summary>
+    /// <returns><see langword="true"/> if the connection failed (not for lost UDP packets).</returns>
+    public async Task<bool> RunAsync(Lane lane, ConnectionState conn, PacketExchange exchange)
+    {
+        var io = lane.Io;
+        io.Open();
+        string? error = null;
+        var op = "write";
+        var lasted = false;
+        try
+        {
+            if (await StartPacingAsync(lane).ConfigureAwait(false) is not { } started)
+            {
+                return false;
+            }
+
+            var bucket = started;
+            while (true)
+            {
+                var now = _time.GetTimestamp();
+                if (now >= _deadline)
+                {
+                    lasted = true;
+                    break;
+                }
+
+                var due = bucket.Reserve(now, _packetSize);
+                if (due >= _deadline)
+                {
+                    lasted = await _pacer.DelayUntilAsync(lane.Waiter, _deadline).ConfigureAwait(false);
+                    break;
+                }
+
+                if (!await WaitForTurnAsync(lane, due, now).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                exchange.Prepare();
+                op = "write";
+                var sentAt = _time.GetTimestamp();
+                var replyDeadline = sentAt + _readTimeoutTicks;
+                io.Arm(replyDeadline);
+                await exchange.SendAsync(io).ConfigureAwait(false);
+                CountSent(conn, lane, sentAt, ref bucket);
+
+                op = "read";
+                var reply = await exchange.ReceiveAsync(io, replyDeadline).ConfigureAwait(false);
+                io.Disarm();
+                if (reply == Reply.Closed)
+                {
+                    error = GoErrors.Eof;
+                    break;
+                }
+
+                if (reply == Reply.Lost)
+                {
+                    _recorder.Lost(_time.GetTimestamp());
+                    continue;
+                }
+
+                _recorder.Echoed(conn, sentAt, _time.GetTimestamp());
+                if (conn.Host.Length == 0)
+                {
+                    conn.Host = ServerReply.HostName(exchange.Buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (io.TimedOut)
+        {
+            // A TCP read or write past the read time-out (UDP gives up such a datagram as lost).
+            error = exchange.Failure(op, GoErrors.Timeout);
+        }
+        catch (SocketException ex)
+        {
+            error = exchange.Failure(op, GoErrors.Reason(ex));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // Aborted by the run itself: not a failure of the connection.
+        }
+        finally
+        {
+            io.Close();
+            exchange.Close();
+            _recorder.Ended(conn, error, error is null && lasted ? _deadline : _time.GetTimestamp());
+        }
+
+        return error is not null;
+    }
+
+    /// <summary>
+    /// Waits for the first packet of a connection and returns its token bucket, holding that
+    /// packet; <see langword="null"/> once the run stops. The first connection of a lane sends at
+    /// the lane's place in the spread; a re-connect sends at once. A first connection that is late
+    /// for its place (a slow connect, a SYN retry) gets the part of an interval it is late as
+    /// tokens, so its next packet is back at its place: lanes that connected late together do
+    /// not send together for the run.
+    /// </summary>
+    private async ValueTask<TokenBucket?> StartPacingAsync(Lane lane)
+    {
+        var place = _clock.Start + lane.FirstPacketOffset;
+        var first = Math.Min(Math.Max(_time.GetTimestamp(), lane.Connections == 1 ? place : 0), _deadline);
+        if (!await _pacer.DelayUntilAsync(lane.Waiter, first).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var start = _time.GetTimestamp();
+        var late = lane.Connections == 1 && _intervalTicks > 0 ? Math.Max(0, start - place) % _intervalTicks : 0;
+        var credit = late * _bytesPerSecond / _clock.Frequency;
+        return new TokenBucket(_bytesPerSecond, _packetSize * 10.0, start, _clock.Frequency, initialTokens: _packetSize + credit);
+    }
+
+    /// <summary>
+    /// Waits until a packet's turn; <see langword="false"/> once the run stops. A turn less than
+    /// a timer tick away is taken at once: the bucket has already reserved it, so the rate holds,
+    /// and high rates are not held to one packet per timer tick. Not an async method: thousands
+    /// of lanes wait at once, and a state machine box per wait would be an allocation per packet.
+    /// How late the sender woke is recorded by <see cref="CountSent"/>.
+    /// </summary>
+    private ValueTask<bool> WaitForTurnAsync(Lane lane, long due, long now)
+    {
+        if (due - now < _timerTickTicks)
+        {
+            lane.WaitedFor = 0;
+            return new ValueTask<bool>(!_stop.IsCancellationRequested);
+        }
+
+        lane.WaitedFor = due;
+        return _pacer.DelayUntilAsync(lane.Waiter, due);
+    }
+
+    /// <summary>A packet written at <paramref name="sentAt"/>; then the original's drop rule: every whole packet's worth of tokens already in the bucket is dropped.</summary>
+    private void CountSent(ConnectionState conn, Lane lane, long sentAt, ref TokenBucket bucket)
+    {
+        if (lane.WaitedFor != 0)
+        {
+            _recorder.Woke(conn, lane.WaitedFor, sentAt);
+        }
+
+        _recorder.Sent(conn, sentAt);
+        var now = _time.GetTimestamp();
+        while (bucket.TryTake(now, _packetSize))
+        {
+            _recorder.Dropped(conn, now);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using Ctraffic.Internal;
+using Ctraffic.Statistics;
+
+namespace Ctraffic.Client.Recording;
+
+/// <summary>
+/// What a run records: the connection slots and their counters, per-lane counters, per-slice
+/// counters and round-trip times (<see cref="SliceLog"/>), each lane's outages and reconnects
+/// (<see cref="LaneHistory"/>), marks, and the samples; and from them the snapshot, the statistics
+/// and the report. Given timestamps, it reads no clock: tested with made-up times. The counting
+/// methods are called by each lane for its own connection; nothing is allocated per packet.
+/// </summary>
+internal sealed partial class TrafficRecorder
+{
+    private readonly RunClock _clock;
+    private readonly long _intervalTicks;
+    private readonly long _ticksPerMicrosecond;
+    private readonly int _maxConnections;
+    private readonly LaneRecord[] _lanes;
+    private readonly SliceLog _slices;
+    private readonly MarkLog _marks = new();
+    private readonly LogHistogram _pacingLag = new();
+    private readonly Lock _gate = new();
+    private readonly List<ConnectionState> _connections = [];
+    private readonly List<Sample> _samples = [];
+    private bool _sealed;
+    private long _failedConnections;
+    private long _failedConnects;
+    private long _droppedLocal;
+    private string? _lastError;
+
+    /// <summary>Creates the record of a run.</summary>
+    /// <param name="lanes">Connections held at once (lanes).</param>
+    /// <param name="maxConnections">Connection slots the run may use in all, re-connects included.</param>
+    /// <param name="clock">The run's time base.</param>
+    /// <param name="intervalTicks">Ticks between two packets of one connection.</param>
+    /// <param name="outageTicks">The outage threshold in ticks: a silence longer than one interval plus this is an outage.</param>
+    public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks)
+    {
+        _clock = clock;
+        _intervalTicks = intervalTicks;
+        _ticksPerMicrosecond = Math.Max(1, clock.Frequency / 1_000_000);
+        _maxConnections = maxConnections;
+        _slices = new SliceLog(clock.Frequency);
+        _lanes = new LaneRecord[lanes];
+        for (var i = 0; i < lanes; i++)
+        {
+            _lanes[i] = new LaneRecord(new LaneHistory(intervalTicks, outageTicks));
+        }
+    }
+
+    /// <summary>The latest error of a connect attempt or a connection (Go's wording), or <see langword="null"/> if none yet.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>
+    /// A new connection slot for <paramref name="lane"/>, started at <paramref name="now"/>, now the
+    /// lane's current one; <see langword="null"/> when every slot of the run has been used.
+    /// </summary>
+    public ConnectionState? Open(int lane, long now)
+    {
+        ConnectionState conn;
+        lock (_gate)
+        {
+            if (_connections.Count >= _maxConnections)
+            {
+                return null;
+            }
+
+            conn = new ConnectionState(_connections.Count, lane, _clock.Since(now));
+            _connections.Add(conn);
+        }
+
+        _lanes[lane].Current = conn;
+        return conn;
+    }
+
+    /// <summary>A connect attempt of <paramref name="conn"/> failed with <paramref name="error"/>.</summary>
+    public void ConnectFailed(ConnectionState conn, string error)
+    {
+        conn.FailedConnects++;
+        conn.Error = null;
+        Volatile.Write(ref _lastError, error);
+        Interlocked.Increment(ref _failedConnects);
+    }
+
+    /// <summary><paramref name="conn"/> connected at <paramref name="now"/>; the reconnect of the lane's failures.</summary>
+    public void Connected(ConnectionState conn, long now, string local, string remote)
+    {
+        conn.ConnectedTicks = _clock.Since(now);
+        conn.Local = local;
+        conn.Remote = remote;
+        conn.Phase = ConnectionPhase.Active;
+        _lanes[conn.Lane].History.Connected(_clock.Since(now));
+    }
+
+    /// <summary><paramref name="conn"/> ended at <paramref name="endedAt"/>, with <paramref name="error"/> if it failed.</summary>
+    public void Ended(ConnectionState conn, string? error, long endedAt)
+    {
+        conn.Error = error;
+        if (error is not null)
+        {
+            Volatile.Write(ref _lastError, error);
+        }
+
+        conn.EndedTicks = _clock.Since(endedAt);
+        conn.Phase = ConnectionPhase.Ended;
+    }
+
+    /// <summary>The connection <paramref name="conn"/> failed, seen at <paramref name="now"/>: counted, and a reconnect of its lane begins.</summary>
+    public void Failed(ConnectionState conn, long now)
+    {
+        Interlocked.Increment(ref _failedConnections);
+        _lanes[conn.Lane].History.Failed(_clock.Since(now));
+    }
+
+    /// <summary>The pacer woke the sender of <paramref name="conn"/> at <paramref name="now"/> for a turn due at <paramref name="due"/>: a busy machine, not the network.</summary>
+    public void Woke(ConnectionState conn, long due, long now)
+    {
+        var lag = Math.Max(0, now - due);
+        _lanes[conn.Lane].LastWakeLag = lag;
+        _pacingLag.Record(lag / _ticksPerMicrosecond);
+    }
+
+    /// <summary>A packet of <paramref name="conn"/> written at <paramref name="sentAt"/>.</summary>
+    public void Sent(ConnectionState conn, long sentAt)
+    {
+        conn.CountSent();
+        var lane = _lanes[conn.Lane];
+        Volatile.Write(ref lane.Sent, lane.Sent + 1);
+        Interlocked.Increment(ref _slices.At(_clock.Since(sentAt)).Sent);
+    }
+
+    /// <summary>
+    /// A packet of <paramref name="conn"/> dropped at <paramref name="now"/>; it is the machine's
+    /// own drop when the sender last woke a packet interval or more late.
+    /// </summary>
+    public void Dropped(ConnectionState conn, long now)
+    {
+        conn.CountDropped();
+        var lane = _lanes[conn.Lane];
+        Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+        var slice = _slices.At(_clock.Since(now));
+        Interlocked.Increment(ref slice.Dropped);
+        if (lane.LastWakeLag >= _intervalTicks)
+        {
+            Interlocked.Increment(ref slice.DroppedLocal);
+            Interlocked.Increment(ref _droppedLocal);
+        }
+    }
+
+    /// <summary>The echo, at <paramref name="now"/>, of the packet of <paramref name="conn"/> written at <paramref name="sentAt"/>.</summary>
+    public void Echoed(ConnectionState conn, long sentAt, long now)
+    {
+        conn.CountReceived();
+        var lane = _lanes[conn.Lane];
+        Volatile.Write(ref lane.Received, lane.Received + 1);
+        var t = _clock.Since(now);
+        Interlocked.Increment(ref _slices.At(t).Received);
+        _slices.RttAt(t).Record((now - sentAt) / _ticksPerMicrosecond);
+        lane.History.Echoed(t);
+    }
+
+    /// <summary>A UDP datagram given up at <paramref name="now"/>: no reply by the read time-out, or an ICMP error.</summary>
+    public void Lost(long now) => Interlocked.Increment(ref _slices.At(_clock.Since(now)).Lost);
+
+    /// <summary>
+    /// Counts in the slice of <paramref name="now"/> what <paramref name="total"/> (the socket's
+    /// <c>tcpi_total_retrans</c>) adds to the retransmits counted so far for <paramref name="conn"/>;
+    /// safe against a concurrent sample.
+    /// </summary>
+    public void Retransmits(ConnectionState conn, long total, long now)
+    {
+        var counted = Volatile.Read(ref conn.RetransmitsCounted);
+        while (total > counted)
+        {
+            var seen = Interlocked.CompareExchange(ref conn.RetransmitsCounted, total, counted);
+            if (seen == counted)
+            {
+                Interlocked.Add(ref _slices.At(_clock.Since(now)).Retransmits, total - counted);
+                return;
+            }
+
+            counted = seen;
+        }
+    }
+
+    /// <summary>Marks <paramref name="now"/> with <paramref name="name"/>; returns the mark's index, for <see cref="EndMark"/>.</summary>
+    public int Mark(string name, long now) => _marks.Add(name, _clock.ToTime(_clock.Since(now)));
+
+    /// <summary>Ends the span of the mark at <paramref name="index"/> (a disruption) at <paramref name="now"/>.</summary>
+    public void EndMark(int index, long now) => _marks.End(index, _clock.ToTime(_clock.Since(now)));
+
+    /// <summary>The counters of one lane; the lane writes them, the monitor reads them.</summary>
+    private sealed class LaneRecord(LaneHistory history)
+    {
+        public readonly LaneHistory History = history;
+        public long Sent;
+        public long Received;
+        public long Dropped;
+        public long LastWakeLag;
+        public volatile ConnectionState? Current;
+    }
+}
