@@ -21,8 +21,8 @@ if [ -z "${BENCH_BIN:-}" ]; then
     BENCH_BIN="$work/bin/ctraffic"
 fi
 
-port=15777
-next_port() { port=$((port + 1)); }
+# A port free now (the kernel's pick: no listener, no connection in TIME_WAIT on it).
+next_port() { port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); }
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return; sleep 0.05; done; }
 mbs() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("%.1f" % (s["Received"]*s["PacketSize"]/(s["Duration"]/1e9)/1e6))' "$1"; }
 probe_mbs() { awk '{ printf "%.1f\n", $1 / 1e6 }'; }

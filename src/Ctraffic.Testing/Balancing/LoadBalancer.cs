@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
@@ -28,29 +27,24 @@ public sealed class LoadBalancer : CtrafficServer
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
 
     private readonly LoadBalancerOptions _options;
-    private readonly IBalancingPolicy _policy;
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
     private readonly Dictionary<IDisruptionRecorder, List<IDisposable>> _recorders = [];
-    private readonly ConcurrentDictionary<Task, byte> _handlers = new();
-    private readonly CancellationTokenSource _disposing = new();
+    private readonly BalancerFront _front;
     private ImmutableArray<Backend> _pool = [];
-    private Socket? _listener;
-    private int _generation;
 
     private LoadBalancer(LoadBalancerOptions options, IEnumerable<CtrafficServer> backends)
         : base(options.Name)
     {
         _options = options;
-        _policy = IBalancingPolicy.For(options.Policy);
+        _front = new BalancerFront(options, IBalancingPolicy.For(options.Policy), () => _pool);
         foreach (var backend in backends)
         {
             Add(backend);
         }
 
         var address = HostPort.Parse(options.Address);
-        _listener = Listen(new IPEndPoint(address.IPAddress!, address.Port));
-        _endPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        _front.TryOpen(new IPEndPoint(address.IPAddress!, address.Port), out _endPoint);
         Address = HostPort.Format(_endPoint);
     }
 
@@ -76,7 +70,7 @@ public sealed class LoadBalancer : CtrafficServer
     public override ServerDisruptions Supports => ServerDisruptions.Kill | ServerDisruptions.Stop | ServerDisruptions.Start;
 
     /// <inheritdoc/>
-    public override bool IsRunning => Volatile.Read(ref _listener) is not null;
+    public override bool IsRunning => _front.IsOpen;
 
     /// <summary>How new connections are spread.</summary>
     public BalancingPolicy Policy => _options.Policy;
@@ -205,7 +199,7 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override Task KillCoreAsync(CancellationToken cancellationToken)
     {
-        Close();
+        _front.Close();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -217,7 +211,7 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override async Task StopCoreAsync(CancellationToken cancellationToken)
     {
-        Close();
+        _front.Close();
         var open = _pool.SelectMany(b => b.Connections).ToList();
         foreach (var connection in open)
         {
@@ -239,27 +233,21 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var listener = Listen(_endPoint);
-        if (Interlocked.CompareExchange(ref _listener, listener, null) is not null)
-        {
-            listener.Dispose();
-            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
-        }
-
-        return Task.CompletedTask;
+        return _front.TryOpen(_endPoint, out _)
+            ? Task.CompletedTask
+            : throw new InvalidOperationException($"{Name} is running: kill or stop it first");
     }
 
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
-        await _disposing.CancelAsync().ConfigureAwait(false);
-        Close();
+        _front.Shutdown();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
         }
 
-        await Task.WhenAll(_handlers.Keys).ConfigureAwait(false);
+        await _front.HandlersEnded.ConfigureAwait(false);
         foreach (var backend in _pool.Where(b => b.Owned))
         {
             await backend.Server.DisposeAsync().ConfigureAwait(false);
@@ -275,121 +263,8 @@ public sealed class LoadBalancer : CtrafficServer
             _recorders.Clear();
         }
 
-        _disposing.Dispose();
-    }
+        _front.Dispose();
 
-    private Socket Listen(IPEndPoint endPoint)
-    {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(endPoint);
-            listener.Listen(1024);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-
-        _ = Task.Run(() => AcceptAsync(listener, Volatile.Read(ref _generation)));
-        return listener;
-    }
-
-    private void Close()
-    {
-        Interlocked.Increment(ref _generation);
-        Interlocked.Exchange(ref _listener, null)?.Dispose();
-    }
-
-    private async Task AcceptAsync(Socket listener, int generation)
-    {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return; // closed by kill, stop or dispose
-            }
-
-            var handler = HandleAsync(client, generation);
-            _handlers[handler] = 0;
-            _ = handler.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _handlers, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    private async Task HandleAsync(Socket client, int generation)
-    {
-        var clientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
-        client.NoDelay = true;
-        var backend = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
-        if (backend is null)
-        {
-            Reset(client);
-            return;
-        }
-
-        var connection = new BalancedConnection(client, backend.Value.Socket, backend.Value.Target, _options.BufferSize);
-        await connection.RunAsync(() => Volatile.Read(ref _generation) == generation && !backend.Value.Target.Closed).ConfigureAwait(false);
-    }
-
-    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
-    {
-        var candidates = _pool.Where(b => !b.Closed).ToList();
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var first = _policy.Pick(candidates, client);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var target = candidates[(first + i) % candidates.Count];
-            var endPoint = target.EndPoint();
-            var socket = new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
-            timeout.CancelAfter(_options.ConnectTimeout);
-            try
-            {
-                socket.NoDelay = true;
-                await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-                if (!target.Closed)
-                {
-                    return (socket, target);
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-            {
-                // Refused or too slow: the next backend.
-            }
-
-            socket.Dispose();
-            if (_disposing.IsCancellationRequested)
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
-
-    private static void Reset(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (SocketException)
-        {
-            // Closing anyway.
-        }
-
-        socket.Dispose();
     }
 
     private Backend? Find(CtrafficServer backend)

@@ -52,8 +52,10 @@ public sealed class Cidr
     }
 
     /// <summary>Parses <c>address/prefix</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public static bool TryParse(string text, [NotNullWhen(true)] out Cidr? cidr, [NotNullWhen(false)] out string? error)
     {
+        ArgumentNullException.ThrowIfNull(text);
         cidr = null;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0)

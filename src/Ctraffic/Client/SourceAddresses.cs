@@ -12,7 +12,12 @@ public static class SourceAddresses
     /// One address of <paramref name="cidr"/> per connection, taken in turn; an address is not
     /// given to a second live connection while the network has a free one. Thread-safe.
     /// </summary>
-    public static ISourceAddressProvider FromCidr(Cidr cidr) => new CidrProvider(cidr);
+    /// <exception cref="ArgumentNullException"><paramref name="cidr"/> is null.</exception>
+    public static ISourceAddressProvider FromCidr(Cidr cidr)
+    {
+        ArgumentNullException.ThrowIfNull(cidr);
+        return new CidrProvider(cidr);
+    }
 
     /// <summary>Each endpoint once, in order; then none (the run ends "out of source addresses").</summary>
     public static ISourceAddressProvider FromList(IEnumerable<IPEndPoint> endPoints) => new ListProvider(endPoints);

@@ -102,7 +102,20 @@ internal sealed class PacedLoop
                 CountSent(conn, lane, sentAt, ref bucket);
 
                 op = "read";
-                var reply = await exchange.ReceiveAsync(io, replyDeadline).ConfigureAwait(false);
+                Reply? reply = null;
+                exchange.BeginReply();
+                while (reply is null)
+                {
+                    try
+                    {
+                        reply = exchange.Took(await exchange.ReadAsync(io).ConfigureAwait(false));
+                    }
+                    catch (Exception ex) when (exchange.Recovers(ex, io, replyDeadline, out var recovered))
+                    {
+                        reply = recovered;
+                    }
+                }
+
                 io.Disarm();
                 if (reply == Reply.Closed)
                 {

@@ -42,8 +42,28 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
     /// <summary>Sends the packet in <see cref="Buffer"/>.</summary>
     public abstract ValueTask<int> SendAsync(IoWatch io);
 
-    /// <summary>Waits for the reply to the packet sent, up to <paramref name="deadline"/> (a timestamp the heartbeat watches).</summary>
-    public abstract ValueTask<Reply> ReceiveAsync(IoWatch io, long deadline);
+    /// <summary>Starts reading the reply to the packet just sent.</summary>
+    public abstract void BeginReply();
+
+    /// <summary>
+    /// One receive on the socket for the reply, the socket's own operation: a receive that waits
+    /// costs no state of ours (the loop awaiting it is the connection's one state machine).
+    /// </summary>
+    public abstract ValueTask<int> ReadAsync(IoWatch io);
+
+    /// <summary>What a receive of <paramref name="count"/> bytes makes of the reply; <see langword="null"/> to receive on.</summary>
+    public abstract Reply? Took(int count);
+
+    /// <summary>
+    /// Whether a receive that threw <paramref name="error"/> is part of the exchange rather than
+    /// the connection failing: then <paramref name="reply"/> is what it makes of the packet
+    /// (<see langword="null"/>: receive on). The reply is due by <paramref name="deadline"/>.
+    /// </summary>
+    public virtual bool Recovers(Exception error, IoWatch io, long deadline, out Reply? reply)
+    {
+        reply = null;
+        return false;
+    }
 
     /// <summary>The error text (Go's wording) of the connection failing in <paramref name="op"/> (<c>write</c> or <c>read</c>) for <paramref name="reason"/>.</summary>
     public abstract string Failure(string op, string reason);

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
@@ -14,26 +13,24 @@ namespace Ctraffic.Client.Exchanges;
 internal sealed class TcpExchange(Socket socket, ConnectionState connection, int packetSize, TrafficRecorder recorder)
     : PacketExchange(socket, connection, packetSize)
 {
+    private int _got;
+
     public override ValueTask<int> SendAsync(IoWatch io) => Socket.SendAsync(Buffer, SocketFlags.None, io.Token);
 
-    /// <summary>Reads the echo; pooled, so the state of a read that waits is not allocated per packet.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<Reply> ReceiveAsync(IoWatch io, long deadline)
-    {
-        var size = Buffer.Length;
-        var got = 0;
-        while (got < size)
-        {
-            var n = await Socket.ReceiveAsync(Buffer.AsMemory(got), SocketFlags.None, io.Token).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return Reply.Closed;
-            }
+    public override void BeginReply() => _got = 0;
 
-            got += n;
+    public override ValueTask<int> ReadAsync(IoWatch io) => Socket.ReceiveAsync(Buffer.AsMemory(_got), SocketFlags.None, io.Token);
+
+    /// <summary>The echo is in once the packet's length has come back; none (end of stream) is the peer closing.</summary>
+    public override Reply? Took(int count)
+    {
+        if (count == 0)
+        {
+            return Reply.Closed;
         }
 
-        return Reply.Echo;
+        _got += count;
+        return _got == Buffer.Length ? Reply.Echo : null;
     }
 
     public override string Failure(string op, string reason) => GoErrors.Op(op, Connection.Local, Connection.Remote, reason);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 
@@ -45,51 +44,43 @@ internal sealed class UdpExchange(Socket socket, ConnectionState connection, int
         }
     }
 
-    /// <summary>
-    /// Waits for the reply to the datagram just sent until <paramref name="deadline"/>; replies to
-    /// earlier datagrams that come late are skipped. When the heartbeat cancels the read, either
-    /// this datagram's time is up (lost), or the previous one's was just as its reply came (then
-    /// this one still has time); either way the watch gets a new token source.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<Reply> ReceiveAsync(IoWatch io, long deadline)
+    public override void BeginReply()
     {
-        var size = Buffer.Length;
-        while (true)
+    }
+
+    public override ValueTask<int> ReadAsync(IoWatch io) => Socket.ReceiveAsync(Buffer, SocketFlags.None, io.Token);
+
+    /// <summary>The reply to the datagram just sent; a late reply to an earlier one is skipped.</summary>
+    public override Reply? Took(int count) => count == Buffer.Length && ServerReply.IsReplyTo(Buffer, _sequence) ? Reply.Echo : null;
+
+    /// <summary>
+    /// A receive the heartbeat cancelled: either this datagram's time is up (lost), or the
+    /// previous one's was just as its reply came (then this one still has time); either way the
+    /// watch gets a new token source. An ICMP error is a lost datagram too.
+    /// </summary>
+    public override bool Recovers(Exception error, IoWatch io, long deadline, out Reply? reply)
+    {
+        reply = null;
+        if (error is OperationCanceledException && io.TimedOut)
         {
-            int n;
-            try
-            {
-                n = await Socket.ReceiveAsync(Buffer, SocketFlags.None, io.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (io.TimedOut)
-            {
-                var lost = time.GetTimestamp() >= deadline;
-                if (lost)
-                {
-                    io.Disarm();
-                }
-
-                io.Renew();
-                if (lost)
-                {
-                    return Reply.Lost;
-                }
-
-                continue;
-            }
-            catch (SocketException ex) when (IsIcmpError(ex.SocketErrorCode))
+            var lost = time.GetTimestamp() >= deadline;
+            if (lost)
             {
                 io.Disarm();
-                return Reply.Lost;
+                reply = Reply.Lost;
             }
 
-            if (n == size && ServerReply.IsReplyTo(Buffer, _sequence))
-            {
-                io.Disarm();
-                return Reply.Echo;
-            }
+            io.Renew();
+            return true;
         }
+
+        if (error is SocketException ex && IsIcmpError(ex.SocketErrorCode))
+        {
+            reply = Reply.Lost;
+            return true;
+        }
+
+        return false;
     }
 
     public override string Failure(string op, string reason) => $"{op} udp {Connection.Local}->{Connection.Remote}: {reason}";
