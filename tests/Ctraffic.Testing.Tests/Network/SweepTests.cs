@@ -11,14 +11,15 @@ public class SweepTests
         KernelFaults.SkipUnlessAvailable();
         var ct = TestContext.Current.CancellationToken;
 
-        // Given: what a killed test process left (a namespace, a veth pair, a root table, named
-        // with its PID), and a namespace of this process.
+        // Given: a namespace of this process (made first: the first namespace of a process sweeps
+        // on its own), and what a killed test process left (a namespace, a veth pair, a root
+        // table, named with its PID).
+        await using var mine = await NetworkNamespace.CreateAsync(ct);
         var dead = Kernel.DeadPid();
         string Left(int n) => $"ctr-{dead}-{n}";
         Kernel.Run("ip", "netns", "add", Left(1));
         Kernel.Run("ip", "link", "add", Left(2), "type", "veth", "peer", "name", Left(3));
         Kernel.Run("nft", "add", "table", "ip", Left(4));
-        await using var mine = await NetworkNamespace.CreateAsync(ct);
 
         // When: the sweep runs.
         var removed = await NetworkNamespace.SweepAsync(ct);
