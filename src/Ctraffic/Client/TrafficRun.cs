@@ -55,9 +55,10 @@ public sealed class TrafficRun : IAsyncDisposable
 
         _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold));
         Action<TrafficEndReason> requestStop = RequestStop;
-        _connector = new Connector(options, _time, _clock, _deadline, _pacer, _recorder, requestStop, _stop.Token);
-        var loop = new PacedLoop(_time, _clock, _deadline, _pacer, _recorder, packetSize, bytesPerSecond, _intervalTicks, _clock.ToTicks(options.ReadTimeout), _stop.Token);
-        _runner = new LaneRunner(options, _time, _clock, _pacer, _recorder, _connector, loop, requestStop, _stop.Token);
+        var run = new RunContext(_time, _clock, _deadline, _pacer, _recorder, requestStop, _stop.Token);
+        _connector = new Connector(options, run);
+        var loop = new PacedLoop(run, packetSize, bytesPerSecond, _intervalTicks, _clock.ToTicks(options.ReadTimeout));
+        _runner = new LaneRunner(options, run, _connector, loop);
         _heartbeat = _time.CreateTimer(static s => ((TrafficRun)s!).Heartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
         _sampler = _time.CreateTimer(static s => ((TrafficRun)s!).TakeSample(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _externalCancel = cancellationToken.Register(static s => ((TrafficRun)s!).RequestStop(TrafficEndReason.Stopped), this);

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Ctraffic.Internal;
+namespace Ctraffic.GoCompat;
 
 /// <summary>Error texts in the style of Go's <c>net</c> package, as the original writes them in <c>Err</c>.</summary>
 internal static class GoErrors

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
+using Ctraffic.GoCompat;
 using Ctraffic.Internal;
 using Ctraffic.Statistics;
 
@@ -49,26 +50,19 @@ internal sealed class Connector : IDisposable
 
     /// <summary>Creates the connector of a run.</summary>
     /// <param name="options">The run's options.</param>
-    /// <param name="time">The run's clock.</param>
-    /// <param name="clock">The run's time base.</param>
-    /// <param name="deadline">The timestamp at which the run's duration ends (<see cref="long.MaxValue"/>: none).</param>
-    /// <param name="pacer">Waits out the back-offs.</param>
-    /// <param name="recorder">Where connects and failed attempts are recorded.</param>
-    /// <param name="requestStop">Stops the run (when the source addresses run out).</param>
-    /// <param name="stop">Cancelled when the run stops.</param>
-    public Connector(TrafficOptions options, TimeProvider time, RunClock clock, long deadline, Pacer pacer, TrafficRecorder recorder,
-        Action<TrafficEndReason> requestStop, CancellationToken stop)
+    /// <param name="run">What the parts of the run share (its pacer waits out the back-offs).</param>
+    public Connector(TrafficOptions options, RunContext run)
     {
         _options = options;
-        _time = time;
-        _clock = clock;
-        _pacer = pacer;
-        _recorder = recorder;
-        _stop = stop;
-        _requestStop = requestStop;
+        _time = run.Time;
+        _clock = run.Clock;
+        _pacer = run.Pacer;
+        _recorder = run.Recorder;
+        _stop = run.Stop;
+        _requestStop = run.RequestStop;
         _targets = new TargetList(options.Address);
-        _deadline = deadline;
-        _lateConnect = deadline == long.MaxValue ? long.MaxValue : deadline - clock.ToTicks(TwoSecondRule);
+        _deadline = run.Deadline;
+        _lateConnect = run.Deadline == long.MaxValue ? long.MaxValue : run.Deadline - run.Clock.ToTicks(TwoSecondRule);
     }
 
     /// <summary>Whether less than 2 s of the duration remain at <paramref name="now"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
+using Ctraffic.GoCompat;
 using Ctraffic.Internal;
 
 namespace Ctraffic.Client.Exchanges;
@@ -26,30 +27,24 @@ internal sealed class PacedLoop
     private readonly long _timerTickTicks;
 
     /// <summary>Creates the loop of a run.</summary>
-    /// <param name="time">The run's clock.</param>
-    /// <param name="clock">The run's time base.</param>
-    /// <param name="deadline">The timestamp at which the run's duration ends (<see cref="long.MaxValue"/>: none).</param>
-    /// <param name="pacer">The run's pacer.</param>
-    /// <param name="recorder">Where packets are counted.</param>
+    /// <param name="run">What the parts of the run share.</param>
     /// <param name="packetSize">Bytes of a packet.</param>
     /// <param name="bytesPerSecond">The rate of one connection.</param>
     /// <param name="intervalTicks">Ticks between two packets of one connection.</param>
     /// <param name="readTimeoutTicks">How long a reply is awaited.</param>
-    /// <param name="stop">Cancelled when the run stops.</param>
-    public PacedLoop(TimeProvider time, RunClock clock, long deadline, Pacer pacer, TrafficRecorder recorder,
-        int packetSize, double bytesPerSecond, long intervalTicks, long readTimeoutTicks, CancellationToken stop)
+    public PacedLoop(RunContext run, int packetSize, double bytesPerSecond, long intervalTicks, long readTimeoutTicks)
     {
-        _time = time;
-        _clock = clock;
-        _deadline = deadline;
-        _pacer = pacer;
-        _recorder = recorder;
-        _stop = stop;
+        _time = run.Time;
+        _clock = run.Clock;
+        _deadline = run.Deadline;
+        _pacer = run.Pacer;
+        _recorder = run.Recorder;
+        _stop = run.Stop;
         _packetSize = packetSize;
         _bytesPerSecond = bytesPerSecond;
         _intervalTicks = intervalTicks;
         _readTimeoutTicks = readTimeoutTicks;
-        _timerTickTicks = clock.ToTicks(TimeSpan.FromMilliseconds(1));
+        _timerTickTicks = run.Clock.ToTicks(TimeSpan.FromMilliseconds(1));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
+using Ctraffic.GoCompat;
 using Ctraffic.Internal;
 
 namespace Ctraffic.Client.Exchanges;
