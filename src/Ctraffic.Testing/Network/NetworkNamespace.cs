@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace Ctraffic.Testing;
 
@@ -138,31 +137,7 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(action);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = RunInside(action);
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = $"netns {Name}",
-        };
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return result;
+        return NamespaceThread.Run(Name, action);
     }
 
     /// <summary>Marks this namespace's faults (now and later ones) on <paramref name="recorder"/>.</summary>
@@ -250,32 +225,6 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
         await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", Inside, "up").ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", "lo", "up").ConfigureAwait(false);
         await NetworkCommand.NftAsync(Name, NetworkFault.TableScript, false, cancellationToken).ConfigureAwait(false);
-    }
-
-    private T RunInside<T>(Func<T> action)
-    {
-        using var home = File.OpenHandle("/proc/thread-self/ns/net", FileMode.Open, FileAccess.Read);
-        using (var target = File.OpenHandle($"/var/run/netns/{Name}", FileMode.Open, FileAccess.Read))
-        {
-            Join(target, $"namespace {Name}");
-        }
-
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            Join(home, "its own namespace again");
-        }
-    }
-
-    private static void Join(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string what)
-    {
-        if (NativeMethods.SetNs((int)handle.DangerousGetHandle(), NativeMethods.CloneNewNet) != 0)
-        {
-            throw new NetworkSetupException($"setns into {what}: errno {Marshal.GetLastPInvokeError()}");
-        }
     }
 
     private NetworkFault Add(NetworkFault fault)
