@@ -31,14 +31,8 @@ internal sealed class Connector : IDisposable
     private const int MaxPendingConnects = 512;
 
     private readonly TrafficOptions _options;
-    private readonly TimeProvider _time;
-    private readonly RunClock _clock;
-    private readonly Pacer _pacer;
-    private readonly TrafficRecorder _recorder;
-    private readonly CancellationToken _stop;
-    private readonly Action<TrafficEndReason> _requestStop;
+    private readonly RunContext _run;
     private readonly TargetList _targets;
-    private readonly long _deadline;
     private readonly long _lateConnect;
     private readonly SemaphoreSlim _connectSlots = new(MaxPendingConnects);
 
@@ -54,14 +48,8 @@ internal sealed class Connector : IDisposable
     public Connector(TrafficOptions options, RunContext run)
     {
         _options = options;
-        _time = run.Time;
-        _clock = run.Clock;
-        _pacer = run.Pacer;
-        _recorder = run.Recorder;
-        _stop = run.Stop;
-        _requestStop = run.RequestStop;
+        _run = run;
         _targets = new TargetList(options.Address);
-        _deadline = run.Deadline;
         _lateConnect = run.Deadline == long.MaxValue ? long.MaxValue : run.Deadline - run.Clock.ToTicks(TwoSecondRule);
     }
 
@@ -72,7 +60,7 @@ internal sealed class Connector : IDisposable
     public bool MayConnect(Lane lane, long now) => lane.Connections == 0 || !IsLate(now);
 
     /// <summary>When a connection that never connected ended, given up at <paramref name="now"/>: at the end of the duration if it was too late to try again.</summary>
-    public long GaveUpAt(long now) => IsLate(now) && _deadline != long.MaxValue ? _deadline : now;
+    public long GaveUpAt(long now) => IsLate(now) && _run.Deadline != long.MaxValue ? _run.Deadline : now;
 
     /// <summary>Ends the waits for connect slots: the run's time is up or it stops.</summary>
     public void EndConnects()
@@ -101,7 +89,7 @@ internal sealed class Connector : IDisposable
         var backoff = FirstBackoff;
         while (true)
         {
-            if (_stop.IsCancellationRequested)
+            if (_run.Stop.IsCancellationRequested)
             {
                 return null;
             }
@@ -112,7 +100,7 @@ internal sealed class Connector : IDisposable
                 local = sources.Acquire();
                 if (local is null)
                 {
-                    _requestStop(TrafficEndReason.OutOfSourceAddresses);
+                    _run.RequestStop(TrafficEndReason.OutOfSourceAddresses);
                     return null;
                 }
             }
@@ -123,7 +111,7 @@ internal sealed class Connector : IDisposable
             string remoteText = target.ToString();
             try
             {
-                var remote = await TargetList.ResolveAsync(target, _stop).ConfigureAwait(false);
+                var remote = await TargetList.ResolveAsync(target, _run.Stop).ConfigureAwait(false);
                 remoteText = HostPort.Format(remote);
                 if (!udp)
                 {
@@ -160,15 +148,15 @@ internal sealed class Connector : IDisposable
                 }
                 else
                 {
-                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop);
+                    using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _run.Time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _run.Stop);
                     await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
                     _connectSlots.Release();
                     slot = false;
                 }
 
                 lane.SourceAddress = local;
-                _recorder.Connected(conn, _time.GetTimestamp(), HostPort.Format(socket.LocalEndPoint), HostPort.Format(socket.RemoteEndPoint));
+                _run.Recorder.Connected(conn, _run.Time.GetTimestamp(), HostPort.Format(socket.LocalEndPoint), HostPort.Format(socket.RemoteEndPoint));
                 return socket;
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
@@ -179,12 +167,12 @@ internal sealed class Connector : IDisposable
                     _options.SourceAddresses!.Release(local);
                 }
 
-                if (_stop.IsCancellationRequested)
+                if (_run.Stop.IsCancellationRequested)
                 {
                     return null;
                 }
 
-                _recorder.ConnectFailed(conn, udp
+                _run.Recorder.ConnectFailed(conn, udp
                     ? $"dial udp {remoteText}: " + GoErrors.Reason(ex)
                     : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex)));
             }
@@ -196,12 +184,12 @@ internal sealed class Connector : IDisposable
                 }
             }
 
-            if (IsLate(_time.GetTimestamp()))
+            if (IsLate(_run.Time.GetTimestamp()))
             {
                 return null;
             }
 
-            if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + _clock.ToTicks(backoff)).ConfigureAwait(false))
+            if (!await _run.Pacer.DelayUntilAsync(lane.Waiter, _run.Time.GetTimestamp() + _run.Clock.ToTicks(backoff)).ConfigureAwait(false))
             {
                 return null;
             }
@@ -233,7 +221,7 @@ internal sealed class Connector : IDisposable
             return true;
         }
 
-        if (!await _pacer.DelayUntilAsync(lane.Waiter, _time.GetTimestamp() + _clock.ToTicks(lane.FailBackoff)).ConfigureAwait(false))
+        if (!await _run.Pacer.DelayUntilAsync(lane.Waiter, _run.Time.GetTimestamp() + _run.Clock.ToTicks(lane.FailBackoff)).ConfigureAwait(false))
         {
             return false;
         }

@@ -1,7 +1,5 @@
 using Ctraffic.Client.Connecting;
 using Ctraffic.Client.Exchanges;
-using Ctraffic.Client.Recording;
-using Ctraffic.Internal;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Lanes;
@@ -14,29 +12,23 @@ namespace Ctraffic.Client.Lanes;
 /// </summary>
 internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connector connector, PacedLoop loop)
 {
-    private readonly TimeProvider _time = run.Time;
-    private readonly RunClock _clock = run.Clock;
-    private readonly Pacer _pacer = run.Pacer;
-    private readonly TrafficRecorder _recorder = run.Recorder;
-    private readonly Action<TrafficEndReason> _requestStop = run.RequestStop;
-    private readonly CancellationToken _stop = run.Stop;
     private readonly bool _udp = options.Protocol == TrafficProtocol.Udp;
     private readonly int _packetSize = options.EffectivePacketSize;
 
     /// <summary>Runs <paramref name="lane"/> until the run ends for it.</summary>
     public async Task RunAsync(Lane lane)
     {
-        if (!await _pacer.DelayUntilAsync(lane.Waiter, _clock.Start + lane.StartOffset).ConfigureAwait(false))
+        if (!await run.Pacer.DelayUntilAsync(lane.Waiter, run.Clock.Start + lane.StartOffset).ConfigureAwait(false))
         {
             return;
         }
 
-        while (!_stop.IsCancellationRequested && connector.MayConnect(lane, _time.GetTimestamp()))
+        while (!run.Stop.IsCancellationRequested && connector.MayConnect(lane, run.Time.GetTimestamp()))
         {
-            var conn = _recorder.Open(lane.Index, _time.GetTimestamp());
+            var conn = run.Recorder.Open(lane.Index, run.Time.GetTimestamp());
             if (conn is null)
             {
-                _requestStop(TrafficEndReason.TooManyReconnects);
+                run.RequestStop(TrafficEndReason.TooManyReconnects);
                 return;
             }
 
@@ -44,24 +36,24 @@ internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connect
             var socket = await connector.ConnectAsync(conn, lane).ConfigureAwait(false);
             if (socket is null)
             {
-                _recorder.Ended(conn, null, connector.GaveUpAt(_time.GetTimestamp()));
+                run.Recorder.Ended(conn, null, connector.GaveUpAt(run.Time.GetTimestamp()));
                 return;
             }
 
             PacketExchange exchange = _udp
-                ? new UdpExchange(socket, conn, _packetSize, _time)
-                : new TcpExchange(socket, conn, _packetSize, _recorder);
+                ? new UdpExchange(socket, conn, _packetSize, run.Time)
+                : new TcpExchange(socket, conn, _packetSize, run.Recorder);
             lane.Exchange = exchange;
             var failed = await loop.RunAsync(lane, conn, exchange).ConfigureAwait(false);
             lane.Exchange = null;
             connector.Release(lane);
-            _recorder.Retransmits(conn, conn.Retransmits, _time.GetTimestamp());
+            run.Recorder.Retransmits(conn, conn.Retransmits, run.Time.GetTimestamp());
             if (!failed)
             {
                 return;
             }
 
-            _recorder.Failed(conn, _time.GetTimestamp());
+            run.Recorder.Failed(conn, run.Time.GetTimestamp());
             if (!options.Reconnect || !await connector.BackOffAsync(lane, conn).ConfigureAwait(false))
             {
                 return;
