@@ -17,16 +17,8 @@ public sealed partial class AnalyzeCommandTests : IDisposable
     /// <summary>The original's files, kept in tests/Ctraffic.Tests/Compat (found by walking up from the test assembly).</summary>
     private static string Compat(string file)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "tests", "Ctraffic.Tests", "Compat", file);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException("compat file not found above " + AppContext.BaseDirectory, file);
+        var path = Repository.Path("tests", "Ctraffic.Tests", "Compat", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException("compat file not found: " + path, file);
     }
 
     private string Write(string name, string content)

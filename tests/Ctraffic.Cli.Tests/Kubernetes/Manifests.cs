@@ -7,21 +7,8 @@ namespace Ctraffic.Cli.Tests.Kubernetes;
 internal static partial class Manifests
 {
     public static string Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var path = Path.Combine(dir.FullName, "build", "kubernetes");
-                if (Directory.Exists(path))
-                {
-                    return path;
-                }
-            }
-
-            throw new DirectoryNotFoundException("build/kubernetes not found above " + AppContext.BaseDirectory);
-        }
-    }
+        => Directory.Exists(Repository.Path("build", "kubernetes")) ? Repository.Path("build", "kubernetes")
+            : throw new DirectoryNotFoundException("build/kubernetes not found in " + Repository.Root);
 
     public static string[] Files => [.. Directory.GetFiles(Folder, "*.yaml").Order(StringComparer.Ordinal)];
 

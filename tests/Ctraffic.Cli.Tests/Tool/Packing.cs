@@ -6,22 +6,8 @@ internal static class Packing
     /// <summary>How long a pack, an install or a build of a consumer may take (12 minutes were seen with a load average of 30).</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromMinutes(20);
 
-    /// <summary>The repository root (the folder holding <c>build/pack.sh</c>) above the test's output folder.</summary>
-    public static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "build", "pack.sh")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("build/pack.sh not found above " + AppContext.BaseDirectory);
-        }
-    }
+    /// <summary>The repository root.</summary>
+    public static string Root => Repository.Root;
 
     /// <summary>The dotnet host on PATH.</summary>
     public static string Dotnet => ExternalCommand.Find("dotnet") ?? throw new InvalidOperationException("dotnet is not on PATH");
