@@ -5,8 +5,8 @@ namespace Ctraffic.Testing.Internal;
 /// <summary>
 /// The names under which a report is attached to a test: <c>ctraffic.json</c> and
 /// <c>ctraffic-timeline.svg</c>, or <c>ctraffic-NAME.json</c> and <c>ctraffic-NAME-timeline.svg</c>
-/// for traffic with a <see cref="ContinuousTrafficOptions.Name"/>; then <c>-2</c>, <c>-3</c> ... for
-/// more reports under the same name in one test. Names are taken under <see cref="Gate"/>, so
+/// for traffic with a <see cref="ContinuousTrafficOptions.Name"/>; more reports under the same
+/// name in one test get <c>-2</c>, <c>-3</c> ... (<c>ctraffic-2.json</c>, <c>ctraffic-timeline-2.svg</c>). Names are taken under <see cref="Gate"/>, so
 /// reports attached from several threads at once never get the same name.
 /// </summary>
 internal static class AttachmentNames
@@ -25,12 +25,12 @@ internal static class AttachmentNames
     {
         var stem = name is null ? "ctraffic" : "ctraffic-" + name;
         var suffix = "";
-        for (var n = 2; taken(stem + suffix + ".json") || taken(stem + suffix + "-timeline.svg"); n++)
+        for (var n = 2; taken(stem + suffix + ".json") || taken(stem + "-timeline" + suffix + ".svg"); n++)
         {
             suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
         }
 
-        return (stem + suffix + ".json", stem + suffix + "-timeline.svg");
+        return (stem + suffix + ".json", stem + "-timeline" + suffix + ".svg");
     }
 
     /// <summary>Whether <paramref name="name"/> can name traffic in file names: 1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'.</summary>

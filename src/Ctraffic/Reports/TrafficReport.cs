@@ -308,7 +308,7 @@ public sealed class TrafficReport
 
     /// <inheritdoc/>
     public override string ToString()
-        => $"{Description} {Period}: sent {Sent}, received {Received}, lost {PacketsLost}, in flight {InFlight}, dropped {Dropped}, " +
+        => $"{(Name is null ? "run" : Description)} {Period}: sent {Sent}, received {Received}, lost {PacketsLost}, in flight {InFlight}, dropped {Dropped}, " +
            $"lost connections {FailedConnections}{(FailedConnections > 0 ? $" ({ConnectionEnds.Summarize(LostConnections.Select(c => c.EndKind))})" : "")}, " +
            $"failed connects {FailedConnects}, longest outage {TimeWindow.Seconds(LongestOutage)}, rtt {Rtt}";
 
