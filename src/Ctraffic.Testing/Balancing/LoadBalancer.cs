@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Balancing;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -30,14 +31,21 @@ public sealed class LoadBalancer : CtrafficServer
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
     private readonly Dictionary<IDisruptionRecorder, List<IDisposable>> _recorders = [];
-    private readonly BalancerFront _front;
+    private readonly IBalancingPolicy _policy;
+    private readonly RelaySettings _relay;
+    private readonly Connector _connector;
+    private readonly RelayFront _front;
+    private readonly CancellationTokenSource _disposing = new();
     private ImmutableArray<Backend> _pool = [];
 
     private LoadBalancer(LoadBalancerOptions options, IEnumerable<CtrafficServer> backends)
         : base(options.Name)
     {
         _options = options;
-        _front = new BalancerFront(options, IBalancingPolicy.For(options.Policy), () => _pool);
+        _policy = IBalancingPolicy.For(options.Policy);
+        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize };
+        _connector = new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider);
+        _front = new RelayFront(options.TimeProvider, HandleAsync);
         foreach (var backend in backends)
         {
             Add(backend);
@@ -124,12 +132,12 @@ public sealed class LoadBalancer : CtrafficServer
     {
         var slot = Find(backend) ?? throw NotInPool(backend);
         var wait = grace ?? _options.DrainGrace;
-        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(grace));
+        LoadBalancerOptions.CheckDrainGrace(wait, nameof(grace));
         using var span = BeginDisruption($"drain {backend.Name}");
         slot.Closed = true;
         try
         {
-            await slot.IdleAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            await slot.IdleAsync().WaitAsync(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -215,13 +223,16 @@ public sealed class LoadBalancer : CtrafficServer
         var open = _pool.SelectMany(b => b.Connections).ToList();
         foreach (var connection in open)
         {
-            connection.Shutdown();
+            connection.ShutdownClient();
         }
 
-        var deadline = DateTime.UtcNow + StopGrace;
-        while (_pool.Any(b => b.Active > 0) && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_pool.Select(b => b.IdleAsync())).WaitAsync(StopGrace, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The grace is over: the connections left are reset below.
         }
 
         foreach (var connection in open)
@@ -241,7 +252,8 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
-        _front.Shutdown();
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        _front.Close();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -263,8 +275,80 @@ public sealed class LoadBalancer : CtrafficServer
             _recorders.Clear();
         }
 
-        _front.Dispose();
+        _disposing.Dispose();
+    }
 
+    /// <summary>One accepted connection: a backend the policy picks (the next in turn when a connect fails), then the relay.</summary>
+    private async Task HandleAsync(Socket client, int generation)
+    {
+        IPEndPoint clientEndPoint;
+        try
+        {
+            clientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
+            client.NoDelay = true;
+        }
+        catch (SocketException)
+        {
+            SocketClose.Reset(client); // reset before we got to it
+            return;
+        }
+
+        var connected = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
+        if (connected is not var (server, target))
+        {
+            SocketClose.Reset(client);
+            return;
+        }
+
+        var relay = new TcpRelay(client, server, _relay, id: 0);
+        target.Opened(relay);
+        try
+        {
+            // Counted on its backend first, so that a kill, removal or drain from now on sees it.
+            if (_front.Generation != generation || target.Closed)
+            {
+                relay.Reset();
+            }
+
+            await relay.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            target.Ended(relay);
+        }
+    }
+
+    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
+    {
+        var candidates = _pool.Where(b => !b.Closed).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var first = _policy.Pick(candidates, client);
+        for (var i = 0; i < candidates.Count && !_disposing.IsCancellationRequested; i++)
+        {
+            var target = candidates[(first + i) % candidates.Count];
+            Socket? socket;
+            try
+            {
+                socket = await _connector.ConnectAsync(target.Server.AddressList, target.NextAddress(), _disposing.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+            {
+                continue; // no usable address now, or disposed meanwhile
+            }
+
+            if (socket is not null && !target.Closed)
+            {
+                return (socket, target);
+            }
+
+            socket?.Dispose();
+        }
+
+        return null;
     }
 
     private Backend? Find(CtrafficServer backend)
