@@ -183,6 +183,9 @@ public sealed class LoadBalancer : CtrafficServer
         return new Detach(this, recorder, own);
     }
 
+    /// <summary>Accept errors (out of descriptors, ...) the front has waited out.</summary>
+    internal long AcceptErrors => _front.AcceptErrors;
+
     /// <summary>Opens the disruption <c>"upgrade NAME"</c> of a rolling-upgrade step.</summary>
     internal IDisposable BeginUpgrade(CtrafficServer backend) => BeginDisruption($"upgrade {backend.Name}");
 

@@ -21,26 +21,24 @@ internal sealed class AcceptLoop : IDisposable
     private readonly Socket _listener;
     private readonly TimeProvider _time;
     private readonly Action<Socket> _accepted;
+    private readonly Action _failed;
     private readonly CancellationTokenSource _stop = new();
-    private long _errors;
     private int _stopped;
 
-    private AcceptLoop(Socket listener, TimeProvider time, Action<Socket> accepted)
+    private AcceptLoop(Socket listener, TimeProvider time, Action<Socket> accepted, Action failed)
     {
         _listener = listener;
         _time = time;
         _accepted = accepted;
+        _failed = failed;
         Completion = RunAsync();
     }
 
     /// <summary>Completes once the loop has ended (after <see cref="Stop"/>).</summary>
     public Task Completion { get; }
 
-    /// <summary>Accept errors waited out so far.</summary>
-    public long Errors => Interlocked.Read(ref _errors);
-
-    /// <summary>Accepts on <paramref name="listener"/>, which the loop owns from now on, handing each socket to <paramref name="accepted"/>.</summary>
-    public static AcceptLoop Start(Socket listener, TimeProvider time, Action<Socket> accepted) => new(listener, time, accepted);
+    /// <summary>Accepts on <paramref name="listener"/>, which the loop owns from now on, handing each socket to <paramref name="accepted"/>; <paramref name="failed"/> counts each accept error waited out.</summary>
+    public static AcceptLoop Start(Socket listener, TimeProvider time, Action<Socket> accepted, Action failed) => new(listener, time, accepted, failed);
 
     /// <summary>Stops accepting and closes the listener (new connects are refused). Calling it again does nothing.</summary>
     public void Stop()
@@ -80,7 +78,7 @@ internal sealed class AcceptLoop : IDisposable
             catch (SocketException)
             {
                 // Out of descriptors, a reset before accept, ...: wait on the owner's clock and go on.
-                Interlocked.Increment(ref _errors);
+                _failed();
                 try
                 {
                     await Task.Delay(backoff, _time, stop).ConfigureAwait(false);

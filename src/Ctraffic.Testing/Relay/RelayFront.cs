@@ -17,6 +17,10 @@ internal sealed class RelayFront(TimeProvider time, Func<Socket, int, Task> hand
     private readonly Lock _lock = new();
     private AcceptLoop? _loop;
     private int _generation;
+    private long _acceptErrors;
+
+    /// <summary>Accept errors (out of descriptors, ...) the accept loops have waited out.</summary>
+    public long AcceptErrors => Interlocked.Read(ref _acceptErrors);
 
     /// <summary>Whether it listens.</summary>
     public bool IsOpen => Volatile.Read(ref _loop) is not null;
@@ -54,7 +58,7 @@ internal sealed class RelayFront(TimeProvider time, Func<Socket, int, Task> hand
             }
 
             var generation = Generation;
-            Volatile.Write(ref _loop, AcceptLoop.Start(listener, time, socket => Track(handle(socket, generation))));
+            Volatile.Write(ref _loop, AcceptLoop.Start(listener, time, socket => Track(handle(socket, generation)), () => Interlocked.Increment(ref _acceptErrors)));
             return true;
         }
     }

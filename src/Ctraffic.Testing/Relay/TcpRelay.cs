@@ -9,11 +9,11 @@ namespace Ctraffic.Testing.Relay;
 /// One relayed TCP connection — the client's socket and the server's — for the balancer and the
 /// fault proxy alike: per direction one loop on the socket engine (no thread of its own) that
 /// waits with a zero-byte receive before it rents a buffer, so an idle connection holds none.
-/// With no fault on (always for a plain balancer), a chunk is written straight back, as lean as a
-/// copy loop can be; while faults are on, each chunk is run past them (<see cref="FaultPlanner"/>)
-/// and queued in a <see cref="DelayLine"/> created for it, which writes it at its due time. Once
-/// the faults are off and the line has written all it holds, the loop copies straight again (never
-/// overtaking a queued chunk). A FIN passes through as a half-close once the bytes before it are
+/// With no fault on (always for a plain balancer), a chunk is written straight on, as lean as a
+/// copy loop can be; while faults are on, each chunk is run past them (<see cref="FaultPlanner"/>),
+/// and one they delay or slice is queued in a <see cref="DelayLine"/> made for the direction, which
+/// writes it at its due time. A chunk the faults leave as it is, with nothing queued before it,
+/// is written straight on again (never overtaking a queued chunk). A FIN passes through as a half-close once the bytes before it are
 /// written; a reset or any failure on one side is passed on as a reset of both.
 /// </summary>
 internal sealed class TcpRelay : IDisposable
@@ -131,9 +131,31 @@ internal sealed class TcpRelay : IDisposable
 
                 Interlocked.Add(ref up ? ref counters.UpstreamRead : ref counters.DownstreamRead, n);
                 var faults = _settings.Faults();
-                if (faults.IsEmpty && (line is null || line.IsIdle))
+                var plan = default(ChunkPlan);
+                if (!faults.IsEmpty)
                 {
-                    // No fault and nothing queued: straight through.
+                    flow ??= new FlowState(_id, udp: false, up ? FaultDirection.Upstream : FaultDirection.Downstream);
+                    var now = time.GetTimestamp();
+                    plan = FaultPlanner.Plan(faults, flow, n, now, time);
+                    switch (plan.Verdict)
+                    {
+                        case Verdict.Drop:
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            Interlocked.Add(ref counters.Swallowed, n);
+                            continue;
+                        case Verdict.Reset or Verdict.Close:
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            Interlocked.Increment(ref plan.Verdict == Verdict.Reset ? ref counters.Reset : ref counters.Closed);
+                            Abort(reset: plan.Verdict == Verdict.Reset);
+                            throw new OperationCanceledException(ct);
+                    }
+
+                    plan.Due = plan.Due > now ? plan.Due : 0;
+                }
+
+                if (plan.Due == 0 && plan.SliceSize == 0 && (line is null || line.IsIdle))
+                {
+                    // No fault on this chunk and nothing queued before it: straight through.
                     try
                     {
                         await SendAllAsync(to, buffer.AsMemory(0, n), ct).ConfigureAwait(false);
@@ -145,21 +167,6 @@ internal sealed class TcpRelay : IDisposable
 
                     Interlocked.Add(ref up ? ref counters.UpstreamWritten : ref counters.DownstreamWritten, n);
                     continue;
-                }
-
-                flow ??= new FlowState(_id, udp: false, up ? FaultDirection.Upstream : FaultDirection.Downstream);
-                var plan = FaultPlanner.Plan(faults, flow, n, time.GetTimestamp(), time);
-                switch (plan.Verdict)
-                {
-                    case Verdict.Drop:
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        Interlocked.Add(ref counters.Swallowed, n);
-                        continue;
-                    case Verdict.Reset or Verdict.Close:
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        Interlocked.Increment(ref plan.Verdict == Verdict.Reset ? ref counters.Reset : ref counters.Closed);
-                        Abort(reset: plan.Verdict == Verdict.Reset);
-                        throw new OperationCanceledException(ct);
                 }
 
                 if (line is null)
