@@ -9,7 +9,7 @@ namespace Ctraffic.Testing.Relay;
 /// own (<see cref="ListenAddressReuse"/>): SO_REUSEADDR alone, so that a front started again binds
 /// at once while its old connections are in TIME_WAIT, and a second listener on a port in use fails
 /// with "address already in use" instead of silently sharing the port (the runtime's
-/// <see cref="SocketOptionName.ReuseAddress"/> also sets SO_REUSEPORT).
+/// <c>SocketOptionName.ReuseAddress</c> also sets SO_REUSEPORT).
 /// </summary>
 internal static class Listener
 {
