@@ -20,7 +20,7 @@ namespace Ctraffic.Testing;
 /// await using var traffic = CtrafficFixture.Start(o => o.Server = balancer);
 /// await backends[1].KillAsync();     // marks "kill backend-2" on the traffic
 /// </code>
-/// Traffic attached with <see cref="RecordOn"/> is attached to every backend too (also those
+/// Traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to every backend too (also those
 /// added later), so that a backend's own disruptions mark themselves on it.
 /// </summary>
 public sealed class LoadBalancer : CtrafficServer
@@ -30,7 +30,6 @@ public sealed class LoadBalancer : CtrafficServer
     private readonly LoadBalancerOptions _options;
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
-    private readonly Dictionary<IDisruptionRecorder, List<IDisposable>> _recorders = [];
     private readonly IBalancingPolicy _policy;
     private readonly RelaySettings _relay;
     private readonly Connector _connector;
@@ -168,21 +167,6 @@ public sealed class LoadBalancer : CtrafficServer
         return DrainAsync(backend, grace, cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var own = base.RecordOn(recorder);
-        lock (_lock)
-        {
-            if (!_recorders.ContainsKey(recorder))
-            {
-                _recorders[recorder] = [.. _pool.Select(b => b.Server.RecordOn(recorder))];
-            }
-        }
-
-        return new Detach(this, recorder, own);
-    }
-
     /// <summary>Accept errors (out of descriptors, ...) the front has waited out.</summary>
     internal long AcceptErrors => _front.AcceptErrors;
 
@@ -200,11 +184,9 @@ public sealed class LoadBalancer : CtrafficServer
             }
 
             _pool = _pool.Add(new Backend(backend, owned));
-            foreach (var (recorder, detaches) in _recorders)
-            {
-                detaches.Add(backend.RecordOn(recorder));
-            }
         }
+
+        AddChild(backend);
     }
 
     /// <inheritdoc/>
@@ -268,16 +250,7 @@ public sealed class LoadBalancer : CtrafficServer
             await backend.Server.DisposeAsync().ConfigureAwait(false);
         }
 
-        lock (_lock)
-        {
-            foreach (var detach in _recorders.Values.SelectMany(d => d))
-            {
-                detach.Dispose();
-            }
-
-            _recorders.Clear();
-        }
-
+        ForgetChildren();
         _disposing.Dispose();
     }
 
@@ -370,22 +343,4 @@ public sealed class LoadBalancer : CtrafficServer
 
     private ArgumentException NotInPool(CtrafficServer backend)
         => new($"{backend.Name} is not in the pool of {Name}; it has {string.Join(", ", _pool.Select(b => b.Server.Name))}", nameof(backend));
-
-    private sealed class Detach(LoadBalancer balancer, IDisruptionRecorder recorder, IDisposable own) : IDisposable
-    {
-        public void Dispose()
-        {
-            own.Dispose();
-            List<IDisposable>? detaches;
-            lock (balancer._lock)
-            {
-                balancer._recorders.Remove(recorder, out detaches);
-            }
-
-            foreach (var detach in detaches ?? [])
-            {
-                detach.Dispose();
-            }
-        }
-    }
 }

@@ -13,7 +13,7 @@ namespace Ctraffic.Testing;
 /// each in one direction or both, on every connection, a fraction of them or a fraction of the
 /// packets. It is a <see cref="CtrafficServer"/>: with <c>o.Server = proxy</c> the traffic goes
 /// through it, and each fault marks its window on the traffic by itself (as do the upstream
-/// server's own disruptions).
+/// server's own disruptions: traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to it too).
 /// <code>
 /// await using var server = CtrafficServer.InProcess();
 /// await using var proxy = FaultProxy.Start(server);
@@ -42,6 +42,7 @@ public sealed partial class FaultProxy : CtrafficServer
     {
         Upstream = upstream;
         _options = options;
+        AddChild(upstream); // a kill behind the proxy is as visible as without it
         Time = options.TimeProvider;
         _relay = new RelaySettings
         {
@@ -153,19 +154,6 @@ public sealed partial class FaultProxy : CtrafficServer
         }
     }
 
-    /// <summary>
-    /// Marks this proxy's faults on <paramref name="recorder"/>, and the upstream server's own
-    /// disruptions (a kill behind the proxy is as visible as without it).
-    /// </summary>
-    /// <param name="recorder">Usually the traffic.</param>
-    /// <returns>Stops both when disposed.</returns>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var mine = base.RecordOn(recorder);
-        var upstream = Upstream.RecordOn(recorder);
-        return new Both(mine, upstream);
-    }
-
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Address} -> {Upstream.Address})";
 
@@ -197,14 +185,5 @@ public sealed partial class FaultProxy : CtrafficServer
         // Every link is reset and every connect given up: the handlers end as soon as their loops see it.
         await _front.HandlersEnded.ConfigureAwait(false);
         _disposing.Dispose();
-    }
-
-    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
-    {
-        public void Dispose()
-        {
-            first.Dispose();
-            second.Dispose();
-        }
     }
 }

@@ -33,7 +33,6 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     private readonly string _verdict;
     private readonly NetworkDirection _direction;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<IDisruptionRecorder, IDisposable> _attached = [];
     private (string Chain, int Handle)[] _rules = [];
     private IDisposable? _span;
 
@@ -177,30 +176,6 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} in {_namespace.Name}";
-
-    /// <summary>Marks on <paramref name="recorder"/> too (the namespace forwards its recorders).</summary>
-    internal void Attach(IDisruptionRecorder recorder)
-    {
-        lock (_attached)
-        {
-            if (!_attached.ContainsKey(recorder))
-            {
-                _attached[recorder] = RecordOn(recorder);
-            }
-        }
-    }
-
-    /// <summary>Stops marking on <paramref name="recorder"/>.</summary>
-    internal void Forget(IDisruptionRecorder recorder)
-    {
-        lock (_attached)
-        {
-            if (_attached.Remove(recorder, out var detach))
-            {
-                detach.Dispose();
-            }
-        }
-    }
 
     /// <summary>The namespace is being deleted, and the rules with it: ends the disruption.</summary>
     internal void EndWithNamespace()
