@@ -19,12 +19,7 @@ public class UpstreamTests
         await using var balancer = LoadBalancer.Start([CtrafficServer.External($"127.0.0.1:{down},{server.Address}")]);
 
         // When: several clients connect through the balancer.
-        var hosts = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            using var probe = await Probe.ConnectAsync(balancer.Address, ct);
-            hosts.Add(probe.Host);
-        }
+        var hosts = await HostsThroughAsync(balancer.Address, ct);
 
         // Then: every one is served by the address that answers, none reset.
         hosts.Should().AllBe("b");
@@ -40,12 +35,7 @@ public class UpstreamTests
         await using var proxy = FaultProxy.Start($"127.0.0.1:{FreePort()},{server.Address}", o => o.Udp = false);
 
         // When: several clients connect through it.
-        var hosts = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            using var probe = await Probe.ConnectAsync(proxy.Address, ct);
-            hosts.Add(probe.Host);
-        }
+        var hosts = await HostsThroughAsync(proxy.Address, ct);
 
         // Then: each is served, whichever address its turn started at.
         hosts.Should().AllBe("b");
@@ -87,6 +77,19 @@ public class UpstreamTests
         var make = () => Upstream.ParseList(address);
 
         make.Should().Throw<ArgumentException>().WithMessage("Address: *");
+    }
+
+    /// <summary>The host names that answer four connections, one after the other, through <paramref name="address"/>.</summary>
+    private static async Task<List<string>> HostsThroughAsync(string address, CancellationToken ct)
+    {
+        var hosts = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var probe = await Probe.ConnectAsync(address, ct);
+            hosts.Add(probe.Host);
+        }
+
+        return hosts;
     }
 
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
