@@ -109,13 +109,15 @@ internal sealed class TcpRelay : IDisposable
         {
             while (true)
             {
-                // Wait for data before taking a buffer: an idle connection holds none.
-                await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+                // Wait for data before taking a buffer: an idle connection holds none. The socket
+                // calls take no token: Abort closes the sockets, which ends them, and an operation
+                // without a cancellation registration is the socket engine's cheapest.
+                await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
                 var buffer = ArrayPool<byte>.Shared.Rent(_settings.BufferSize);
                 int n;
                 try
                 {
-                    n = await from.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+                    n = await from.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -158,7 +160,7 @@ internal sealed class TcpRelay : IDisposable
                     // No fault on this chunk and nothing queued before it: straight through.
                     try
                     {
-                        await SendAllAsync(to, buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                        await SendAllAsync(to, buffer.AsMemory(0, n), CancellationToken.None).ConfigureAwait(false);
                     }
                     finally
                     {
