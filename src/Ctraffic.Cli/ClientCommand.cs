@@ -49,7 +49,7 @@ internal static class ClientCommand
             var stats = await run.Completion.ConfigureAwait(false);
 
             // A monitor line stuck in a write to stderr (a pipe nobody reads) does not hold back the statistics.
-            await Task.WhenAny(monitor, Task.Delay(MonitorGrace, CancellationToken.None)).ConfigureAwait(false);
+            await Task.WhenAny(monitor, Task.Delay(MonitorGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
             if (o.StatsDetail != StatisticsDetail.None)
             {
                 await StandardOutput.WriteAsync(stdout, StatisticsJson.Write(stats, o.StatsDetail) + Environment.NewLine).ConfigureAwait(false);

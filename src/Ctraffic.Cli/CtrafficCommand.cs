@@ -83,5 +83,5 @@ internal static class CtrafficCommand
 
     /// <summary>A line in the format of Go's <c>log</c> package, as the original's fatal errors: <c>2006/01/02 15:04:05 text</c>.</summary>
     public static string LogLine(string text)
-        => DateTime.Now.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture) + " " + text;
+        => TimeProvider.System.GetLocalNow().ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture) + " " + text;
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
-using System.Net;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing.Balancing;
 
-/// <summary>A server in a balancer's pool: where to connect, its open connections, whether it drains.</summary>
+/// <summary>A server in a balancer's pool: its open connections, whether it drains, which of its addresses is next.</summary>
 internal sealed class Backend(CtrafficServer server, bool owned)
 {
-    private readonly ConcurrentDictionary<BalancedConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<TcpRelay, byte> _connections = new();
+    private readonly Lock _lock = new();
     private int _active;
+    private int _nextAddress;
     private TaskCompletionSource? _idle;
 
     public CtrafficServer Server { get; } = server;
@@ -21,38 +23,45 @@ internal sealed class Backend(CtrafficServer server, bool owned)
     /// <summary>Takes no new connection (drained or removed).</summary>
     public bool Closed { get; set; }
 
-    public IEnumerable<BalancedConnection> Connections => _connections.Keys;
+    public IEnumerable<TcpRelay> Connections => _connections.Keys;
 
-    public EndPoint EndPoint()
-    {
-        var address = HostPort.Parse(Server.Address.Split(',')[0]);
-        return address.IPAddress is { } ip ? new IPEndPoint(ip, address.Port) : new DnsEndPoint(address.Host, address.Port);
-    }
+    /// <summary>The index of the server's address to try first for the next connection: its addresses in turn.</summary>
+    public int NextAddress() => Interlocked.Increment(ref _nextAddress) - 1;
 
-    public void Opened(BalancedConnection connection)
+    public void Opened(TcpRelay connection)
     {
         _connections[connection] = 0;
-        Interlocked.Increment(ref _active);
-    }
-
-    public void Ended(BalancedConnection connection)
-    {
-        if (_connections.TryRemove(connection, out _) && Interlocked.Decrement(ref _active) == 0)
+        lock (_lock)
         {
-            Volatile.Read(ref _idle)?.TrySetResult();
+            _active++;
         }
     }
 
-    /// <summary>Completes once no connection is open to this backend.</summary>
+    public void Ended(TcpRelay connection)
+    {
+        if (!_connections.TryRemove(connection, out _))
+        {
+            return;
+        }
+
+        TaskCompletionSource? idle = null;
+        lock (_lock)
+        {
+            if (--_active == 0)
+            {
+                (idle, _idle) = (_idle, null);
+            }
+        }
+
+        idle?.TrySetResult();
+    }
+
+    /// <summary>Completes once no connection is open to this backend (any number of callers wait on the same).</summary>
     public Task IdleAsync()
     {
-        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _idle, idle);
-        if (Active == 0)
+        lock (_lock)
         {
-            idle.TrySetResult();
+            return _active == 0 ? Task.CompletedTask : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
-
-        return idle.Task;
     }
 }

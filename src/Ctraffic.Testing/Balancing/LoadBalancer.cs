@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Balancing;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -19,7 +20,7 @@ namespace Ctraffic.Testing;
 /// await using var traffic = CtrafficFixture.Start(o => o.Server = balancer);
 /// await backends[1].KillAsync();     // marks "kill backend-2" on the traffic
 /// </code>
-/// Traffic attached with <see cref="RecordOn"/> is attached to every backend too (also those
+/// Traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to every backend too (also those
 /// added later), so that a backend's own disruptions mark themselves on it.
 /// </summary>
 public sealed class LoadBalancer : CtrafficServer
@@ -29,15 +30,21 @@ public sealed class LoadBalancer : CtrafficServer
     private readonly LoadBalancerOptions _options;
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
-    private readonly Dictionary<IDisruptionRecorder, List<IDisposable>> _recorders = [];
-    private readonly BalancerFront _front;
+    private readonly IBalancingPolicy _policy;
+    private readonly RelaySettings _relay;
+    private readonly Connector _connector;
+    private readonly RelayFront _front;
+    private readonly CancellationTokenSource _disposing = new();
     private ImmutableArray<Backend> _pool = [];
 
     private LoadBalancer(LoadBalancerOptions options, IEnumerable<CtrafficServer> backends)
         : base(options.Name)
     {
         _options = options;
-        _front = new BalancerFront(options, IBalancingPolicy.For(options.Policy), () => _pool);
+        _policy = IBalancingPolicy.For(options.Policy);
+        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize };
+        _connector = new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider);
+        _front = new RelayFront(options.TimeProvider, HandleAsync);
         foreach (var backend in backends)
         {
             Add(backend);
@@ -126,12 +133,12 @@ public sealed class LoadBalancer : CtrafficServer
     {
         var slot = Find(backend) ?? throw NotInPool(backend);
         var wait = grace ?? _options.DrainGrace;
-        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(grace));
+        LoadBalancerOptions.CheckDrainGrace(wait, nameof(grace));
         using var span = BeginDisruption($"drain {backend.Name}");
         slot.Closed = true;
         try
         {
-            await slot.IdleAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            await slot.IdleAsync().WaitAsync(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -148,7 +155,7 @@ public sealed class LoadBalancer : CtrafficServer
 
         if (reset > 0)
         {
-            await Task.Delay(ResetSettle, TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(ResetSettle, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
         }
 
         return reset;
@@ -170,20 +177,8 @@ public sealed class LoadBalancer : CtrafficServer
         return DrainAsync(backend, grace, cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var own = base.RecordOn(recorder);
-        lock (_lock)
-        {
-            if (!_recorders.ContainsKey(recorder))
-            {
-                _recorders[recorder] = [.. _pool.Select(b => b.Server.RecordOn(recorder))];
-            }
-        }
-
-        return new Detach(this, recorder, own);
-    }
+    /// <summary>Accept errors (out of descriptors, ...) the front has waited out.</summary>
+    internal long AcceptErrors => _front.AcceptErrors;
 
     /// <summary>Opens the disruption <c>"upgrade NAME"</c> of a rolling-upgrade step.</summary>
     internal IDisposable BeginUpgrade(CtrafficServer backend) => BeginDisruption($"upgrade {backend.Name}");
@@ -199,11 +194,9 @@ public sealed class LoadBalancer : CtrafficServer
             }
 
             _pool = _pool.Add(new Backend(backend, owned));
-            foreach (var (recorder, detaches) in _recorders)
-            {
-                detaches.Add(backend.RecordOn(recorder));
-            }
         }
+
+        AddChild(backend);
     }
 
     /// <inheritdoc/>
@@ -225,13 +218,16 @@ public sealed class LoadBalancer : CtrafficServer
         var open = _pool.SelectMany(b => b.Connections).ToList();
         foreach (var connection in open)
         {
-            connection.Shutdown();
+            connection.ShutdownClient();
         }
 
-        var deadline = DateTime.UtcNow + StopGrace;
-        while (_pool.Any(b => b.Active > 0) && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_pool.Select(b => b.IdleAsync())).WaitAsync(StopGrace, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The grace is over: the connections left are reset below.
         }
 
         foreach (var connection in open)
@@ -251,7 +247,8 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
-        _front.Shutdown();
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        _front.Close();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -263,18 +260,81 @@ public sealed class LoadBalancer : CtrafficServer
             await backend.Server.DisposeAsync().ConfigureAwait(false);
         }
 
-        lock (_lock)
-        {
-            foreach (var detach in _recorders.Values.SelectMany(d => d))
-            {
-                detach.Dispose();
-            }
+        ForgetChildren();
+        _disposing.Dispose();
+    }
 
-            _recorders.Clear();
+    /// <summary>One accepted connection: a backend the policy picks (the next in turn when a connect fails), then the relay.</summary>
+    private async Task HandleAsync(Socket client, int generation)
+    {
+        IPEndPoint clientEndPoint;
+        try
+        {
+            clientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
+            client.NoDelay = true;
+        }
+        catch (SocketException)
+        {
+            SocketClose.Reset(client); // reset before we got to it
+            return;
         }
 
-        _front.Dispose();
+        var connected = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
+        if (connected is not var (server, target))
+        {
+            SocketClose.Reset(client);
+            return;
+        }
 
+        var relay = new TcpRelay(client, server, _relay, id: 0);
+        target.Opened(relay);
+        try
+        {
+            // Counted on its backend first, so that a kill, removal or drain from now on sees it.
+            if (_front.Generation != generation || target.Closed)
+            {
+                relay.Reset();
+            }
+
+            await relay.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            target.Ended(relay);
+        }
+    }
+
+    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
+    {
+        var candidates = _pool.Where(b => !b.Closed).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var first = _policy.Pick(candidates, client);
+        for (var i = 0; i < candidates.Count && !_disposing.IsCancellationRequested; i++)
+        {
+            var target = candidates[(first + i) % candidates.Count];
+            Socket? socket;
+            try
+            {
+                socket = await _connector.ConnectAsync(target.Server.AddressList, target.NextAddress(), _disposing.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+            {
+                continue; // no usable address now, or disposed meanwhile
+            }
+
+            if (socket is not null && !target.Closed)
+            {
+                return (socket, target);
+            }
+
+            socket?.Dispose();
+        }
+
+        return null;
     }
 
     private Backend? Find(CtrafficServer backend)
@@ -293,22 +353,4 @@ public sealed class LoadBalancer : CtrafficServer
 
     private ArgumentException NotInPool(CtrafficServer backend)
         => new($"{backend.Name} is not in the pool of {Name}; it has {string.Join(", ", _pool.Select(b => b.Server.Name))}", nameof(backend));
-
-    private sealed class Detach(LoadBalancer balancer, IDisruptionRecorder recorder, IDisposable own) : IDisposable
-    {
-        public void Dispose()
-        {
-            own.Dispose();
-            List<IDisposable>? detaches;
-            lock (balancer._lock)
-            {
-                balancer._recorders.Remove(recorder, out detaches);
-            }
-
-            foreach (var detach in detaches ?? [])
-            {
-                detach.Dispose();
-            }
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Ctraffic.Testing;
 
 /// <summary>Options of a <see cref="LoadBalancer"/>.</summary>
@@ -5,6 +7,12 @@ public sealed class LoadBalancerOptions
 {
     /// <summary>The largest forwarding buffer a connection rents.</summary>
     public const int MaxBufferSize = 1 << 20;
+
+    /// <summary>The longest <see cref="DrainGrace"/> (and grace of a drain): one day.</summary>
+    public static readonly TimeSpan MaxDrainGrace = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="ConnectTimeout"/>: five minutes.</summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Names the balancer in its disruptions (<c>"kill balancer"</c>). The default value is <c>balancer</c>.</summary>
     public string Name { get; set; } = "balancer";
@@ -19,19 +27,31 @@ public sealed class LoadBalancerOptions
     public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
 
     /// <summary>
-    /// How long a drained backend's connections may go on before the balancer resets them.
-    /// The default value is 5 seconds.
+    /// How long a drained backend's connections may go on before the balancer resets them; 0 to
+    /// <see cref="MaxDrainGrace"/>. The default value is 5 seconds.
     /// </summary>
     public TimeSpan DrainGrace { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a connect to a backend may take before the next backend is tried. The default value is 2 seconds.</summary>
+    /// <summary>
+    /// How long a connect to a backend may take before the next backend is tried; more than 0, up
+    /// to <see cref="MaxConnectTimeout"/>. The default value is 2 seconds.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The buffer each direction of a connection rents from the shared pool while it copies. The default value is 16 384 bytes.</summary>
+    /// <summary>
+    /// The buffer each direction of a connection rents from the shared pool while it copies; 1 to
+    /// <see cref="MaxBufferSize"/> bytes. The default value is 16 384 bytes.
+    /// </summary>
     public int BufferSize { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// The clock of the drain grace, the stop grace, connect timeouts and the accept loop's back-off.
+    /// The default value is <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Throws if an option is invalid, naming the option.</summary>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (<see cref="ArgumentOutOfRangeException"/> for a value out of its range, which the message states).</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Name))
@@ -51,22 +71,28 @@ public sealed class LoadBalancerOptions
 
         if (!Enum.IsDefined(Policy))
         {
-            throw new ArgumentException($"{nameof(Policy)}: {Policy} is not a balancing policy", nameof(Policy));
+            throw new ArgumentOutOfRangeException(nameof(Policy), Policy, $"{nameof(Policy)}: {Policy} is not a balancing policy");
         }
 
-        if (DrainGrace < TimeSpan.Zero)
+        CheckDrainGrace(DrainGrace, nameof(DrainGrace));
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > MaxConnectTimeout)
         {
-            throw new ArgumentException($"{nameof(DrainGrace)}: must not be negative, was {DrainGrace}", nameof(DrainGrace));
-        }
-
-        if (ConnectTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{nameof(ConnectTimeout)}: must be positive, was {ConnectTimeout}", nameof(ConnectTimeout));
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, $"{nameof(ConnectTimeout)}: must be more than 0 and at most {MaxConnectTimeout}, was {ConnectTimeout}");
         }
 
         if (BufferSize is < 1 or > MaxBufferSize)
         {
-            throw new ArgumentException($"{nameof(BufferSize)}: must be 1 to {MaxBufferSize}, was {BufferSize}", nameof(BufferSize));
+            throw new ArgumentOutOfRangeException(nameof(BufferSize), BufferSize, $"{nameof(BufferSize)}: must be 1 to {MaxBufferSize}, was {BufferSize}");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+
+    internal static void CheckDrainGrace(TimeSpan grace, string name)
+    {
+        if (grace < TimeSpan.Zero || grace > MaxDrainGrace)
+        {
+            throw new ArgumentOutOfRangeException(name, grace, string.Create(CultureInfo.InvariantCulture, $"{name}: must be 0 to {MaxDrainGrace}, was {grace}"));
         }
     }
 }

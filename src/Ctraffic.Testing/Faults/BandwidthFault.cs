@@ -12,9 +12,9 @@ internal sealed record BandwidthFault : Fault
 {
     public BandwidthFault(double kilobytesPerSecond)
     {
-        if (!(kilobytesPerSecond > 0) || double.IsInfinity(kilobytesPerSecond))
+        if (!(kilobytesPerSecond is >= MinKilobytesPerSecond and <= MaxKilobytesPerSecond))
         {
-            throw new ArgumentOutOfRangeException(nameof(kilobytesPerSecond), kilobytesPerSecond, $"the bandwidth must be positive and finite, was {kilobytesPerSecond.ToString(CultureInfo.InvariantCulture)} KB/s.");
+            throw new ArgumentOutOfRangeException(nameof(kilobytesPerSecond), kilobytesPerSecond, string.Create(CultureInfo.InvariantCulture, $"kilobytesPerSecond: the bandwidth must be {MinKilobytesPerSecond} to {MaxKilobytesPerSecond} KB/s, was {kilobytesPerSecond} KB/s."));
         }
 
         KilobytesPerSecond = kilobytesPerSecond;

@@ -17,11 +17,31 @@ namespace Ctraffic.Testing;
 /// </summary>
 public abstract record Fault
 {
+    /// <summary>The longest latency, jitter or slicer gap: one hour (a longer wait would hold a connection's bytes past any test).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
+
+    /// <summary>The smallest bandwidth, in KB/s: 0.01 (about 10 bytes a second).</summary>
+    public const double MinKilobytesPerSecond = 0.01;
+
+    /// <summary>The largest bandwidth, in KB/s: 10 000 000 (about 10 GB a second).</summary>
+    public const double MaxKilobytesPerSecond = 10_000_000;
+
+    /// <summary>The largest slice, in bytes: 1 MiB (<see cref="FaultProxyOptions.MaxBufferSize"/>, the largest chunk).</summary>
+    public const int MaxSliceSize = FaultProxyOptions.MaxBufferSize;
+
     private readonly double _connectionFraction = 1;
     private readonly double _packetFraction = 1;
+    private readonly FaultDirection _direction = FaultDirection.Both;
 
-    /// <summary>The bytes it acts on. The default value is the fault's own (see each factory).</summary>
-    public FaultDirection Direction { get; init; } = FaultDirection.Both;
+    /// <summary>The bytes it acts on: <see cref="FaultDirection.Upstream"/>, <see cref="FaultDirection.Downstream"/> or <see cref="FaultDirection.Both"/>. The default value is the fault's own (see each factory).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not one of the three.</exception>
+    public FaultDirection Direction
+    {
+        get => _direction;
+        init => _direction = value is FaultDirection.Upstream or FaultDirection.Downstream or FaultDirection.Both
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Direction), value, $"{nameof(Direction)}: {value} is not a {nameof(FaultDirection)} (Upstream, Downstream or Both).");
+    }
 
     /// <summary>
     /// The fraction of connections (UDP: client sources) it acts on, drawn once per connection and
@@ -78,10 +98,11 @@ public abstract record Fault
     /// <paramref name="jitter"/>. The chunks of a connection keep their order (a late one holds up
     /// those behind it), and the proxy goes on reading meanwhile, so the throughput stays.
     /// </summary>
-    /// <param name="latency">The delay; not negative.</param>
-    /// <param name="jitter">The spread either side; not negative. The default is none.</param>
+    /// <param name="latency">The delay; 0 to <see cref="MaxDelay"/>.</param>
+    /// <param name="jitter">The spread either side; 0 to <see cref="MaxDelay"/>. The default is none.</param>
     /// <param name="direction">The default is <see cref="FaultDirection.Downstream"/>: the round trip grows by <paramref name="latency"/>.</param>
     /// <returns>The fault, named <c>latency 100ms</c> or <c>latency 100ms ±10ms</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range.</exception>
     public static Fault Latency(TimeSpan latency, TimeSpan jitter = default, FaultDirection direction = FaultDirection.Downstream)
         => new LatencyFault(latency, jitter) { Direction = direction };
 
@@ -89,9 +110,10 @@ public abstract record Fault
     /// Limits each connection's throughput in its direction to <paramref name="kilobytesPerSecond"/>
     /// (1 KB = 1024 bytes): a chunk is written once the link would have carried it.
     /// </summary>
-    /// <param name="kilobytesPerSecond">The rate; positive.</param>
+    /// <param name="kilobytesPerSecond">The rate; <see cref="MinKilobytesPerSecond"/> to <see cref="MaxKilobytesPerSecond"/>.</param>
     /// <param name="direction">The default is <see cref="FaultDirection.Downstream"/>.</param>
     /// <returns>The fault, named <c>bandwidth 10KB/s</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range.</exception>
     public static Fault Bandwidth(double kilobytesPerSecond, FaultDirection direction = FaultDirection.Downstream)
         => new BandwidthFault(kilobytesPerSecond) { Direction = direction };
 
@@ -135,10 +157,11 @@ public abstract record Fault
     /// its own TCP segment, with <paramref name="gap"/> between them: the peer reads partial
     /// packets. Nothing is lost. TCP only.
     /// </summary>
-    /// <param name="size">Bytes per piece; positive.</param>
-    /// <param name="gap">Wait between two pieces; not negative. The default is none.</param>
+    /// <param name="size">Bytes per piece; 1 to <see cref="MaxSliceSize"/>.</param>
+    /// <param name="gap">Wait between two pieces; 0 to <see cref="MaxDelay"/>. The default is none.</param>
     /// <param name="direction">The default is <see cref="FaultDirection.Both"/>.</param>
     /// <returns>The fault, named <c>slicer 16B</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range.</exception>
     public static Fault Slicer(int size, TimeSpan gap = default, FaultDirection direction = FaultDirection.Both)
         => new SlicerFault(size, gap) { Direction = direction };
 
@@ -190,6 +213,12 @@ public abstract record Fault
     internal static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
     internal static long Ticks(TimeSpan t, TimeProvider time) => (long)(t.TotalSeconds * time.TimestampFrequency);
+
+    /// <summary>Throws unless <paramref name="value"/> is 0 to <see cref="MaxDelay"/>.</summary>
+    internal static TimeSpan CheckDelay(TimeSpan value, string name)
+        => value >= TimeSpan.Zero && value <= MaxDelay
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name}: must be 0 to {MaxDelay}, was {value}.");
 
     private static double CheckFraction(double value, string name)
         => value is > 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in (0, 1], was {value.ToString(CultureInfo.InvariantCulture)}.");

@@ -2,19 +2,21 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Faults.Internal;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
-/// <content>Listening, accepting and connecting to the upstream server; refusing by not listening.</content>
+/// <content>Listening (the relay's front), connecting to the upstream server, refusing by not listening.</content>
 public sealed partial class FaultProxy
 {
     /// <summary>Tries at binding TCP and UDP on one free port before giving up.</summary>
     private const int BindAttempts = 20;
 
     private readonly Lock _listenLock = new();
-    private readonly ConcurrentDictionary<long, TcpLink> _links = new();
+    private readonly ConcurrentDictionary<long, TcpRelay> _links = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly RelayFront _front;
     private IPEndPoint _endPoint = new(IPAddress.Loopback, 0);
-    private Socket? _listener;
     private UdpRelay? _udp;
 
     private string Listen(HostPort address)
@@ -22,7 +24,7 @@ public sealed partial class FaultProxy
         var requested = new IPEndPoint(address.IPAddress!, address.Port);
         for (var attempt = 1; ; attempt++)
         {
-            var tcp = BindTcp(requested);
+            var tcp = Listener.BindTcp(requested);
             var endPoint = (IPEndPoint)tcp.LocalEndPoint!;
             Socket? udp = null;
             if (_options.Udp)
@@ -48,46 +50,14 @@ public sealed partial class FaultProxy
             }
 
             _endPoint = endPoint;
-            _listener = tcp;
-            _ = AcceptAsync(tcp);
+            _front.TryAdopt(tcp);
             if (udp is not null)
             {
-                _udp = new UdpRelay(this, udp, NextUpstream, _options.MaxUdpSessions, _options.UdpIdleTimeout);
+                _udp = new UdpRelay(_relay, NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
             }
 
             return HostPort.Format(endPoint);
         }
-    }
-
-    private static Socket BindTcp(IPEndPoint endPoint)
-    {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // Bound again on the same port after a refusal while accepted connections still use it.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(endPoint);
-            socket.Listen(4096);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private static void ResetAndClose(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
-
-        socket.Dispose();
     }
 
     /// <summary>Listens when no fault refuses every connection, and not while one does (then a SYN gets RST).</summary>
@@ -103,13 +73,11 @@ public sealed partial class FaultProxy
 
             if (refuseAll || Volatile.Read(ref _disposed) != 0)
             {
-                _listener?.Dispose();
-                _listener = null;
+                _front.Close();
             }
-            else if (_listener is null)
+            else if (!_front.IsOpen)
             {
-                _listener = BindTcp(_endPoint);
-                _ = AcceptAsync(_listener);
+                _front.TryOpen(_endPoint, out _);
             }
         }
     }
@@ -118,41 +86,16 @@ public sealed partial class FaultProxy
     {
         lock (_listenLock)
         {
-            _listener?.Dispose();
-            _listener = null;
+            _front.Close();
         }
     }
 
-    private async Task AcceptAsync(Socket listener)
+    /// <summary>The upstream address a new UDP session sends to: the server's addresses in turn, resolved without blocking.</summary>
+    private ValueTask<IPEndPoint> ResolveUdpAsync(CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                lock (_listenLock)
-                {
-                    if (!ReferenceEquals(_listener, listener))
-                    {
-                        return;
-                    }
-                }
-
-                // Out of descriptors or the like: try again shortly rather than spin.
-                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System).ConfigureAwait(false);
-                continue;
-            }
-
-            _ = CarryAsync(client);
-        }
+        var upstreams = Upstream.AddressList;
+        var next = upstreams[(int)((uint)Interlocked.Increment(ref _nextUpstream) % (uint)upstreams.Length)];
+        return _resolver.ResolveAsync(next, cancellationToken);
     }
 
     private async Task CarryAsync(Socket client)
@@ -161,28 +104,29 @@ public sealed partial class FaultProxy
         if (Volatile.Read(ref _disposed) != 0 || FaultPlanner.Refuses(Snapshot, id))
         {
             Interlocked.Increment(ref Counters.Refused);
-            ResetAndClose(client);
+            SocketClose.Reset(client);
             return;
         }
 
-        Socket? server = null;
+        Socket? server;
         try
         {
             client.NoDelay = true;
-            var endPoint = NextUpstream();
-            server = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var timeout = new CancellationTokenSource(_options.ConnectTimeout, Time);
-            await server.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            server = await _connector.ConnectAsync(Upstream.AddressList, Interlocked.Increment(ref _nextUpstream), _disposing.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ArgumentException or ObjectDisposedException)
+        {
+            server = null;
+        }
+
+        if (server is null)
         {
             // The server refuses or is away: the client sees a reset, as it would behind a NAT.
-            server?.Dispose();
-            ResetAndClose(client);
+            SocketClose.Reset(client);
             return;
         }
 
-        var link = new TcpLink(this, id, client, server);
+        var link = new TcpRelay(client, server, _relay, id);
         _links[id] = link;
         try
         {

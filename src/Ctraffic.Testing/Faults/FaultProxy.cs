@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Faults.Internal;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -12,7 +13,7 @@ namespace Ctraffic.Testing;
 /// each in one direction or both, on every connection, a fraction of them or a fraction of the
 /// packets. It is a <see cref="CtrafficServer"/>: with <c>o.Server = proxy</c> the traffic goes
 /// through it, and each fault marks its window on the traffic by itself (as do the upstream
-/// server's own disruptions).
+/// server's own disruptions: traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to it too).
 /// <code>
 /// await using var server = CtrafficServer.InProcess();
 /// await using var proxy = FaultProxy.Start(server);
@@ -27,7 +28,9 @@ namespace Ctraffic.Testing;
 public sealed partial class FaultProxy : CtrafficServer
 {
     private readonly FaultProxyOptions _options;
-    private readonly HostPort[] _upstreams;
+    private readonly RelaySettings _relay;
+    private readonly Resolver _resolver;
+    private readonly Connector _connector;
     private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
     private ImmutableArray<ActiveFault> _faults = [];
     private long _nextConnection;
@@ -39,8 +42,19 @@ public sealed partial class FaultProxy : CtrafficServer
     {
         Upstream = upstream;
         _options = options;
+        AddChild(upstream); // a kill behind the proxy is as visible as without it
         Time = options.TimeProvider;
-        _upstreams = [.. upstream.Address.Split(',').Select(a => HostPort.Parse(a.Trim()))];
+        _relay = new RelaySettings
+        {
+            Time = options.TimeProvider,
+            BufferSize = options.BufferSize,
+            QueueCapacity = options.QueueCapacity,
+            QueueBytes = options.QueueBytes,
+            Faults = () => _faults,
+        };
+        _resolver = new Resolver(options.TimeProvider);
+        _connector = new Connector(_resolver, options.ConnectTimeout, options.TimeProvider);
+        _front = new RelayFront(options.TimeProvider, (client, _) => CarryAsync(client));
         Address = Listen(HostPort.Parse(options.Address));
     }
 
@@ -90,16 +104,13 @@ public sealed partial class FaultProxy : CtrafficServer
     /// <returns>The counts of this moment.</returns>
     public FaultProxyStatistics GetStatistics() => Counters.Snapshot(_links.Count, _udp?.Sessions ?? 0);
 
+    /// <summary>What the proxy's connections and sessions count as they go.</summary>
+    internal RelayCounters Counters => _relay.Counters;
+
     // One array reference, read atomically; a switch made a moment ago shows at the next chunk.
     internal ImmutableArray<ActiveFault> Snapshot => _faults;
 
     internal TimeProvider Time { get; }
-
-    internal ProxyCounters Counters { get; } = new();
-
-    internal int BufferSize => _options.BufferSize;
-
-    internal int QueueCapacity => _options.QueueCapacity;
 
     /// <summary>
     /// Switches <paramref name="fault"/> on, for chunks read from now on and for new connections,
@@ -122,12 +133,14 @@ public sealed partial class FaultProxy : CtrafficServer
 
     /// <summary>Switches <paramref name="fault"/> on for <paramref name="duration"/>, marking its window, then off.</summary>
     /// <param name="fault">The fault.</param>
-    /// <param name="duration">How long; positive.</param>
+    /// <param name="duration">How long; more than 0, at most <see cref="CtrafficServer.MaxDuration"/> (checked before the fault is switched on).</param>
     /// <param name="cancellationToken">Switches it off early (and throws <see cref="OperationCanceledException"/>).</param>
     /// <returns>Completes once the fault is off.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
     public async Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(fault);
+        CheckDuration(duration, nameof(duration));
         using var active = Add(fault);
         await Task.Delay(duration, Time, cancellationToken).ConfigureAwait(false);
     }
@@ -139,19 +152,6 @@ public sealed partial class FaultProxy : CtrafficServer
         {
             active.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Marks this proxy's faults on <paramref name="recorder"/>, and the upstream server's own
-    /// disruptions (a kill behind the proxy is as visible as without it).
-    /// </summary>
-    /// <param name="recorder">Usually the traffic.</param>
-    /// <returns>Stops both when disposed.</returns>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var mine = base.RecordOn(recorder);
-        var upstream = Upstream.RecordOn(recorder);
-        return new Both(mine, upstream);
     }
 
     /// <inheritdoc/>
@@ -169,6 +169,7 @@ public sealed partial class FaultProxy : CtrafficServer
     protected override async ValueTask DisposeAsyncCore()
     {
         Volatile.Write(ref _disposed, 1);
+        await _disposing.CancelAsync().ConfigureAwait(false);
         foreach (var active in Snapshot)
         {
             active.Dispose();
@@ -181,31 +182,8 @@ public sealed partial class FaultProxy : CtrafficServer
             link.Abort(reset: true);
         }
 
-        var deadline = Time.GetTimestamp() + Fault.Ticks(TimeSpan.FromSeconds(5), Time);
-        while (!_links.IsEmpty && Time.GetTimestamp() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System).ConfigureAwait(false);
-        }
-    }
-
-    private IPEndPoint NextUpstream()
-    {
-        var target = _upstreams.Length == 1 ? _upstreams[0] : _upstreams[(int)((uint)Interlocked.Increment(ref _nextUpstream) % (uint)_upstreams.Length)];
-        if (target.IPAddress is { } ip)
-        {
-            return new IPEndPoint(ip, target.Port);
-        }
-
-        var addresses = Dns.GetHostAddresses(target.Host.Length == 0 ? "localhost" : target.Host);
-        return addresses.Length == 0 ? throw new SocketException((int)SocketError.HostNotFound) : new IPEndPoint(addresses[0], target.Port);
-    }
-
-    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
-    {
-        public void Dispose()
-        {
-            first.Dispose();
-            second.Dispose();
-        }
+        // Every link is reset and every connect given up: the handlers end as soon as their loops see it.
+        await _front.HandlersEnded.ConfigureAwait(false);
+        _disposing.Dispose();
     }
 }

@@ -12,6 +12,24 @@ public sealed class FaultProxyOptions
     /// <summary>The smallest <see cref="BufferSize"/>.</summary>
     public const int MinBufferSize = 1024;
 
+    /// <summary>The largest <see cref="BufferSize"/>: 1 MiB.</summary>
+    public const int MaxBufferSize = 1 << 20;
+
+    /// <summary>The largest <see cref="QueueCapacity"/>.</summary>
+    public const int MaxQueueCapacity = 65_536;
+
+    /// <summary>The default <see cref="QueueBytes"/>: 256 KiB.</summary>
+    public const int DefaultQueueBytes = 256 * 1024;
+
+    /// <summary>The largest <see cref="QueueBytes"/>: 64 MiB.</summary>
+    public const int MaxQueueBytes = 64 << 20;
+
+    /// <summary>The longest <see cref="UdpIdleTimeout"/>: one day.</summary>
+    public static readonly TimeSpan MaxUdpIdleTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="ConnectTimeout"/>: five minutes.</summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Where the proxy listens, TCP and (with <see cref="Udp"/>) UDP on the same port: a loopback
     /// address, port 0 for a free one. The default value is <c>127.0.0.1:0</c>.
@@ -27,19 +45,28 @@ public sealed class FaultProxyOptions
     /// <summary>UDP client sources served at once; datagrams of further sources are dropped. The default value is 4096.</summary>
     public int MaxUdpSessions { get; set; } = 4096;
 
-    /// <summary>A UDP session with no datagram either way for this long is closed. The default value is 30 seconds.</summary>
+    /// <summary>A UDP session with no datagram either way for this long is closed; more than 0, at most <see cref="MaxUdpIdleTimeout"/>. The default value is 30 seconds.</summary>
     public TimeSpan UdpIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Bytes read at most at once from a TCP socket (one chunk). The default value is 16384.</summary>
+    /// <summary>Bytes read at most at once from a TCP socket (one chunk); <see cref="MinBufferSize"/> to <see cref="MaxBufferSize"/>. The default value is 16384.</summary>
     public int BufferSize { get; set; } = 16 * 1024;
 
-    /// <summary>Chunks waiting per direction of a connection before the proxy stops reading (TCP) or drops (UDP). The default value is 256.</summary>
+    /// <summary>Chunks waiting per direction of a connection before the proxy stops reading (TCP) or drops (UDP); 1 to <see cref="MaxQueueCapacity"/>. The default value is 256.</summary>
     public int QueueCapacity { get; set; } = 256;
 
-    /// <summary>How long a connect to the upstream server may take before the client's connection is reset. The default value is 2 seconds.</summary>
+    /// <summary>
+    /// Bytes waiting at most per direction of a connection or UDP session (counted as the pool
+    /// buffers they hold) while faults delay them, before the proxy stops reading (TCP) or drops
+    /// (UDP): what a peer that does not read can pin. A chunk larger than this still passes alone.
+    /// <see cref="MinBufferSize"/> to <see cref="MaxQueueBytes"/>. The default value is
+    /// <see cref="DefaultQueueBytes"/> (256 KiB).
+    /// </summary>
+    public int QueueBytes { get; set; } = DefaultQueueBytes;
+
+    /// <summary>How long a connect to the upstream server may take before the next of its addresses is tried, or the client's connection is reset; more than 0, at most <see cref="MaxConnectTimeout"/>. The default value is 2 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The clock for latency, bandwidth and UDP idle times. The default value is <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>The clock for latency, bandwidth, UDP idle times, connect timeouts and the accept loop's back-off. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Checks every option.</summary>
@@ -62,10 +89,11 @@ public sealed class FaultProxyOptions
         }
 
         Check(MaxUdpSessions is >= 1 and <= MaxUdpSessionsLimit, nameof(MaxUdpSessions), $"must be 1 to {MaxUdpSessionsLimit}, was {MaxUdpSessions}");
-        Check(UdpIdleTimeout > TimeSpan.Zero, nameof(UdpIdleTimeout), $"must be positive, was {UdpIdleTimeout}");
-        Check(BufferSize >= MinBufferSize, nameof(BufferSize), $"must be at least {MinBufferSize}, was {BufferSize}");
-        Check(QueueCapacity >= 1, nameof(QueueCapacity), $"must be positive, was {QueueCapacity}");
-        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), $"must be positive, was {ConnectTimeout}");
+        Check(UdpIdleTimeout > TimeSpan.Zero && UdpIdleTimeout <= MaxUdpIdleTimeout, nameof(UdpIdleTimeout), $"must be more than 0 and at most {MaxUdpIdleTimeout}, was {UdpIdleTimeout}");
+        Check(BufferSize is >= MinBufferSize and <= MaxBufferSize, nameof(BufferSize), $"must be {MinBufferSize} to {MaxBufferSize}, was {BufferSize}");
+        Check(QueueCapacity is >= 1 and <= MaxQueueCapacity, nameof(QueueCapacity), $"must be 1 to {MaxQueueCapacity}, was {QueueCapacity}");
+        Check(QueueBytes is >= MinBufferSize and <= MaxQueueBytes, nameof(QueueBytes), $"must be {MinBufferSize} to {MaxQueueBytes}, was {QueueBytes}");
+        Check(ConnectTimeout > TimeSpan.Zero && ConnectTimeout <= MaxConnectTimeout, nameof(ConnectTimeout), $"must be more than 0 and at most {MaxConnectTimeout}, was {ConnectTimeout}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 

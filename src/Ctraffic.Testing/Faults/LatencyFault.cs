@@ -11,10 +11,8 @@ internal sealed record LatencyFault : Fault
 {
     public LatencyFault(TimeSpan latency, TimeSpan jitter)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(jitter, TimeSpan.Zero);
-        Delay = latency;
-        Jitter = jitter;
+        Delay = CheckDelay(latency, nameof(latency));
+        Jitter = CheckDelay(jitter, nameof(jitter));
     }
 
     public TimeSpan Delay { get; }

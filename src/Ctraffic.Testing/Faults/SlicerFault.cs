@@ -11,10 +11,13 @@ internal sealed record SlicerFault : Fault
 {
     public SlicerFault(int size, TimeSpan gap)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(gap, TimeSpan.Zero);
+        if (size is < 1 or > MaxSliceSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"size: must be 1 to {MaxSliceSize} bytes, was {size}.");
+        }
+
         Size = size;
-        Gap = gap;
+        Gap = CheckDelay(gap, nameof(gap));
     }
 
     public int Size { get; }

@@ -35,6 +35,10 @@ public sealed class ClusterIpService : CtrafficServer
         _endpoints = endpoints;
         _active = endpoints;
         _random = random;
+        foreach (var endpoint in endpoints)
+        {
+            AddChild(endpoint); // each endpoint's disruptions and its namespace's faults
+        }
     }
 
     /// <summary>The virtual IP (in 198.18.0.0/15) that the traffic connects to.</summary>
@@ -135,16 +139,6 @@ public sealed class ClusterIpService : CtrafficServer
     public Task AddEndpointAsync(NamespaceServer endpoint, CancellationToken cancellationToken = default)
         => ChangeAsync(endpoint, true, cancellationToken);
 
-    /// <summary>Marks the endpoints' disruptions and their namespaces' faults on <paramref name="recorder"/>, with the service's own marks.</summary>
-    /// <param name="recorder">Usually the traffic.</param>
-    /// <returns>Stops marking on it when disposed.</returns>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var detach = new List<IDisposable> { base.RecordOn(recorder) };
-        detach.AddRange(_endpoints.Select(e => e.RecordOn(recorder)));
-        return new All([.. detach]);
-    }
-
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
@@ -210,16 +204,5 @@ public sealed class ClusterIpService : CtrafficServer
         }
 
         return script.ToString();
-    }
-
-    private sealed class All(IDisposable[] all) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var d in all)
-            {
-                d.Dispose();
-            }
-        }
     }
 }

@@ -27,6 +27,7 @@ public sealed class NamespaceServer : CtrafficServer
     {
         Namespace = ns;
         _server = new RestartableEchoServer(options, o => ns.Run(() => EchoServer.Start(o)));
+        AddChild(ns); // the namespace's faults mark themselves with the server's disruptions
     }
 
     /// <summary>The namespace the server listens in; its faults act on the server's packets.</summary>
@@ -74,16 +75,6 @@ public sealed class NamespaceServer : CtrafficServer
         }
     }
 
-    /// <summary>Marks the server's disruptions and its namespace's faults on <paramref name="recorder"/>.</summary>
-    /// <param name="recorder">Usually the traffic.</param>
-    /// <returns>Stops marking on it when disposed.</returns>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var own = base.RecordOn(recorder);
-        var faults = Namespace.RecordOn(recorder);
-        return new Both(own, faults);
-    }
-
     /// <inheritdoc/>
     protected override Task KillCoreAsync(CancellationToken cancellationToken) => _server.KillAsync();
 
@@ -107,15 +98,6 @@ public sealed class NamespaceServer : CtrafficServer
         finally
         {
             await Namespace.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
-    {
-        public void Dispose()
-        {
-            first.Dispose();
-            second.Dispose();
         }
     }
 }

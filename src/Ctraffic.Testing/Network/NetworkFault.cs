@@ -33,12 +33,16 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     private readonly string _verdict;
     private readonly NetworkDirection _direction;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<IDisruptionRecorder, IDisposable> _attached = [];
     private (string Chain, int Handle)[] _rules = [];
     private IDisposable? _span;
 
     internal NetworkFault(NetworkNamespace ns, string what, string verdict, NetworkDirection direction)
     {
+        if (!Enum.IsDefined(direction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, $"direction: {direction} is not a {nameof(NetworkDirection)} (Both, ToServer or FromServer)");
+        }
+
         _namespace = ns;
         _verdict = verdict;
         _direction = direction;
@@ -132,16 +136,18 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     }
 
     /// <summary>Applies the fault, waits <paramref name="duration"/> and removes it (also when cancelled).</summary>
-    /// <param name="duration">How long; positive.</param>
+    /// <param name="duration">How long; more than 0, at most <see cref="CtrafficServer.MaxDuration"/> (checked before the fault is applied).</param>
     /// <param name="cancellationToken">Ends the wait early; the fault is removed all the same.</param>
     /// <returns>Completes once the fault is off again.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
     public async Task ApplyForAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        CtrafficServer.CheckDuration(duration, nameof(duration));
         await ApplyAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+            // The kernel's packets run on real time: so does this wait.
+            await Task.Delay(duration, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -170,30 +176,6 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} in {_namespace.Name}";
-
-    /// <summary>Marks on <paramref name="recorder"/> too (the namespace forwards its recorders).</summary>
-    internal void Attach(IDisruptionRecorder recorder)
-    {
-        lock (_attached)
-        {
-            if (!_attached.ContainsKey(recorder))
-            {
-                _attached[recorder] = RecordOn(recorder);
-            }
-        }
-    }
-
-    /// <summary>Stops marking on <paramref name="recorder"/>.</summary>
-    internal void Forget(IDisruptionRecorder recorder)
-    {
-        lock (_attached)
-        {
-            if (_attached.Remove(recorder, out var detach))
-            {
-                detach.Dispose();
-            }
-        }
-    }
 
     /// <summary>The namespace is being deleted, and the rules with it: ends the disruption.</summary>
     internal void EndWithNamespace()

@@ -21,7 +21,6 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
 
     private readonly Lock _lock = new();
     private readonly List<NetworkFault> _faults = [];
-    private readonly List<IDisruptionRecorder> _recorders = [];
     private readonly int _subnet;
     private int _disposed;
 
@@ -140,31 +139,6 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
         return NamespaceThread.Run(Name, action);
     }
 
-    /// <summary>Marks this namespace's faults (now and later ones) on <paramref name="recorder"/>.</summary>
-    /// <param name="recorder">Usually the traffic.</param>
-    /// <returns>Stops marking on it when disposed.</returns>
-    public override IDisposable RecordOn(IDisruptionRecorder recorder)
-    {
-        var own = base.RecordOn(recorder);
-        NetworkFault[] faults;
-        lock (_lock)
-        {
-            if (!_recorders.Contains(recorder))
-            {
-                _recorders.Add(recorder);
-            }
-
-            faults = [.. _faults];
-        }
-
-        foreach (var fault in faults)
-        {
-            fault.Attach(recorder);
-        }
-
-        return new Detach(this, recorder, own);
-    }
-
     /// <summary>Removes the namespace with its veth pair and rules. Calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -230,44 +204,12 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     private NetworkFault Add(NetworkFault fault)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        IDisruptionRecorder[] recorders;
         lock (_lock)
         {
             _faults.Add(fault);
-            recorders = [.. _recorders];
         }
 
-        foreach (var r in recorders)
-        {
-            fault.Attach(r);
-        }
-
+        AddChild(fault); // marks on the traffic attached to the namespace, now and later
         return fault;
-    }
-
-    private sealed class Detach(NetworkNamespace ns, IDisruptionRecorder recorder, IDisposable own) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) != 0)
-            {
-                return;
-            }
-
-            own.Dispose();
-            NetworkFault[] faults;
-            lock (ns._lock)
-            {
-                ns._recorders.Remove(recorder);
-                faults = [.. ns._faults];
-            }
-
-            foreach (var fault in faults)
-            {
-                fault.Forget(recorder);
-            }
-        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Ctraffic.Server;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -23,7 +25,11 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private IDisposable? _down;
+    private ParsedAddress? _endpoints;
     private int _disposed;
+
+    /// <summary>The longest disruption a duration is given for (a pause, a fault applied for a time): one day.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
 
     /// <summary>Creates a server named <paramref name="name"/>.</summary>
     /// <param name="name">Names the server in its disruptions (<c>"kill NAME"</c>).</param>
@@ -66,6 +72,30 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
     /// <summary>Where to send traffic: <c>host:port</c> (for an external server, possibly several, comma-separated).</summary>
     public abstract string Address { get; }
 
+    /// <summary>
+    /// <see cref="Address"/> parsed into typed addresses, once (again only if the address changes):
+    /// what a balancer or a proxy in front of the server connects to, each in turn.
+    /// </summary>
+    /// <exception cref="ArgumentException">The address is not a list of <c>host:port</c>.</exception>
+    internal ImmutableArray<Upstream> AddressList
+    {
+        get
+        {
+            var address = Address;
+            var parsed = Volatile.Read(ref _endpoints);
+            if (parsed is null || parsed.Text != address)
+            {
+                parsed = new ParsedAddress(address, Upstream.ParseList(address));
+                Volatile.Write(ref _endpoints, parsed);
+            }
+
+            return parsed.List;
+        }
+    }
+
+    /// <summary>Whether <see cref="DisposeAsync"/> was called.</summary>
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>The host name the server answers with, if known.</summary>
     public virtual string? HostName => null;
 
@@ -100,8 +130,10 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="NotSupportedException">This server cannot be started again (see <see cref="Supports"/>).</exception>
     /// <exception cref="InvalidOperationException">The server is running.</exception>
+    /// <exception cref="ObjectDisposedException">The server is disposed.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         Require(ServerDisruptions.Start, "started again");
         if (IsRunning)
         {
@@ -123,12 +155,15 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
     /// Freezes the server for <paramref name="duration"/>: connections stay open, nothing is
     /// echoed or accepted. Marks the disruption <c>"pause NAME"</c> for as long as it lasts.
     /// </summary>
-    /// <param name="duration">How long; positive.</param>
+    /// <param name="duration">How long; more than 0, at most <see cref="MaxDuration"/>.</param>
     /// <param name="cancellationToken">Ends the pause early.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
     /// <exception cref="NotSupportedException">This server cannot be paused (see <see cref="Supports"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The server is disposed.</exception>
     public async Task PauseAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        CheckDuration(duration, nameof(duration));
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         Require(ServerDisruptions.Pause, "paused");
         using var span = BeginDisruption($"pause {Name}");
         await PauseCoreAsync(duration, cancellationToken).ConfigureAwait(false);
@@ -176,6 +211,7 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
 
     private async Task GoDownAsync(ServerDisruptions what, string verb, Func<CancellationToken, Task> core, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         Require(what, verb == "kill" ? "killed" : "stopped");
         if (!IsRunning)
         {
@@ -192,6 +228,15 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
         await core(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Throws unless <paramref name="duration"/> is more than 0 and at most <see cref="MaxDuration"/>.</summary>
+    internal static void CheckDuration(TimeSpan duration, string name)
+    {
+        if (duration <= TimeSpan.Zero || duration > MaxDuration)
+        {
+            throw new ArgumentOutOfRangeException(name, duration, $"{name}: must be more than 0 and at most {MaxDuration}, was {duration}");
+        }
+    }
+
     private void Require(ServerDisruptions what, string verb)
     {
         if ((Supports & what) == 0)
@@ -199,4 +244,6 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
             throw new NotSupportedException($"{Name} ({GetType().Name}) cannot be {verb}; it supports: {Supports}");
         }
     }
+
+    private sealed record ParsedAddress(string Text, ImmutableArray<Upstream> List);
 }

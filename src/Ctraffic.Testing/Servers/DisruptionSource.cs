@@ -4,20 +4,74 @@ namespace Ctraffic.Testing;
 
 /// <summary>
 /// Something that disrupts — a server, a balancer, a fault — and marks each of its disruptions on
-/// every recorder that watches it (the traffic that goes through it attaches itself).
+/// every recorder that watches it (the traffic that goes through it attaches itself). A source
+/// made of others (a balancer and its backends, a proxy and its upstream server, a namespace and
+/// its faults) forwards their marks too: every recorder attached to it, now or later, is attached
+/// to each of its children, now or later, and detached from them with it.
 /// </summary>
 public abstract class DisruptionSource
 {
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(IDisruptionRecorder Recorder, DisruptionSource Child), IDisposable> _forwarded = [];
     private ImmutableArray<IDisruptionRecorder> _recorders = [];
+    private ImmutableArray<DisruptionSource> _children = [];
 
-    /// <summary>Marks this source's disruptions on <paramref name="recorder"/> from now on.</summary>
+    /// <summary>Marks this source's disruptions, and its children's, on <paramref name="recorder"/> from now on.</summary>
     /// <param name="recorder">Usually a <see cref="ContinuousTraffic"/>; it is attached once however often this is called.</param>
     /// <returns>Stops marking on <paramref name="recorder"/> when disposed.</returns>
     public virtual IDisposable RecordOn(IDisruptionRecorder recorder)
     {
         ArgumentNullException.ThrowIfNull(recorder);
-        ImmutableInterlocked.Update(ref _recorders, static (list, r) => list.Contains(r) ? list : list.Add(r), recorder);
+        lock (_lock)
+        {
+            if (!_recorders.Contains(recorder))
+            {
+                _recorders = _recorders.Add(recorder);
+                foreach (var child in _children)
+                {
+                    _forwarded[(recorder, child)] = child.RecordOn(recorder);
+                }
+            }
+        }
+
         return new Detach(this, recorder);
+    }
+
+    /// <summary>Forwards <paramref name="child"/>'s marks to every recorder attached to this source, now and later.</summary>
+    /// <param name="child">A source this one is made of; added once however often this is called.</param>
+    private protected void AddChild(DisruptionSource child)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        lock (_lock)
+        {
+            if (_children.Contains(child))
+            {
+                return;
+            }
+
+            _children = _children.Add(child);
+            foreach (var recorder in _recorders)
+            {
+                _forwarded[(recorder, child)] = child.RecordOn(recorder);
+            }
+        }
+    }
+
+    /// <summary>Stops forwarding the marks of every child (this source is disposed).</summary>
+    private protected void ForgetChildren()
+    {
+        IDisposable[] detach;
+        lock (_lock)
+        {
+            detach = [.. _forwarded.Values];
+            _forwarded.Clear();
+            _children = [];
+        }
+
+        foreach (var one in detach)
+        {
+            one.Dispose();
+        }
     }
 
     /// <summary>Marks <paramref name="name"/> on every attached recorder.</summary>
@@ -44,6 +98,25 @@ public abstract class DisruptionSource
         };
     }
 
+    private void Forget(IDisruptionRecorder recorder)
+    {
+        List<IDisposable> detach = [];
+        lock (_lock)
+        {
+            _recorders = _recorders.Remove(recorder);
+            foreach (var key in _forwarded.Keys.Where(k => k.Recorder == recorder).ToList())
+            {
+                detach.Add(_forwarded[key]);
+                _forwarded.Remove(key);
+            }
+        }
+
+        foreach (var one in detach)
+        {
+            one.Dispose();
+        }
+    }
+
     private sealed class Detach(DisruptionSource source, IDisruptionRecorder recorder) : IDisposable
     {
         private int _done;
@@ -52,7 +125,7 @@ public abstract class DisruptionSource
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                ImmutableInterlocked.Update(ref source._recorders, static (list, r) => list.Remove(r), recorder);
+                source.Forget(recorder);
             }
         }
     }

@@ -1,3 +1,5 @@
+using Ctraffic.Testing.Relay;
+
 namespace Ctraffic.Testing;
 
 /// <summary>The system under test at one or several addresses: no disruptions of its own.</summary>
@@ -7,15 +9,7 @@ internal sealed class ExternalServer : CtrafficServer
         : base(name ?? address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        foreach (var one in address.Split(','))
-        {
-            if (!HostPort.TryParse(one.Trim(), out _, out var error))
-            {
-                throw new ArgumentException($"{nameof(Address)}: {error}", nameof(address));
-            }
-        }
-
-        Address = string.Join(',', address.Split(',').Select(a => a.Trim()));
+        Address = string.Join(',', Upstream.ParseList(address));
     }
 
     public override string Address { get; }

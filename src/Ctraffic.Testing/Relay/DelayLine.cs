@@ -1,44 +1,74 @@
 using System.Threading.Channels;
 
-namespace Ctraffic.Testing.Faults.Internal;
+namespace Ctraffic.Testing.Relay;
 
 /// <summary>
-/// One direction of one connection: a bounded first-in first-out queue of chunks and the loop that
-/// writes each at its due time. One queue per direction keeps the order under latency and jitter
-/// (a chunk due earlier than the one before it waits for it), and the reader goes on reading while
-/// chunks wait, so latency does not cut throughput. Bounded, a slow writer holds the reader back
-/// (TCP: back-pressure to the sender) or, for UDP, a full queue drops the datagram.
+/// One direction of one connection while faults delay or slice it: a first-in first-out queue of
+/// chunks and the loop that writes each at its due time. One queue per direction keeps the order
+/// under latency and jitter (a chunk due earlier than the one before it waits for it), and the
+/// reader goes on reading while chunks wait, so latency does not cut throughput. The queue is
+/// bounded in chunks and in bytes of the pool buffers it holds (<see cref="RelaySettings.QueueBytes"/>):
+/// a peer that does not read holds the reader back (TCP: back-pressure to the sender) with a
+/// bounded amount of memory pinned, or, for UDP, a full queue drops the datagram.
 /// </summary>
 internal sealed class DelayLine
 {
     private readonly Channel<Chunk> _queue;
     private readonly TimeProvider _time;
+    private readonly long _maxBytes;
+    private readonly RelayCounters _counters;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _send;
     private readonly Action<int> _sent;
+    private long _bytes;
+    private int _pending;
+    private TaskCompletionSource? _room;
 
-    public DelayLine(int capacity, TimeProvider time, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send, Action<int> sent)
+    public DelayLine(RelaySettings settings, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send, Action<int> sent)
     {
-        _queue = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(settings.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = false,
         });
-        _time = time;
+        _time = settings.Time;
+        _maxBytes = settings.QueueBytes;
+        _counters = settings.Counters;
         _send = send;
         _sent = sent;
     }
 
+    /// <summary>Whether every chunk queued so far is written: a chunk sent past the line now cannot overtake one in it.</summary>
+    public bool IsIdle => Volatile.Read(ref _pending) == 0;
+
     /// <summary>Queues a chunk, waiting for room; the line owns its buffer from now on (also when this throws).</summary>
     public async ValueTask EnqueueAsync(Chunk chunk, CancellationToken cancellationToken)
     {
+        var counted = false;
         try
         {
+            while (!HasRoomFor(chunk))
+            {
+                var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _room, room);
+                if (!HasRoomFor(chunk))
+                {
+                    await room.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Count(chunk, 1);
+            counted = true;
             await _queue.Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            if (counted)
+            {
+                Count(chunk, -1);
+            }
+
             chunk.Return();
             throw;
         }
@@ -47,9 +77,15 @@ internal sealed class DelayLine
     /// <summary>Queues a chunk if there is room; otherwise returns its buffer and <see langword="false"/>.</summary>
     public bool TryEnqueue(Chunk chunk)
     {
-        if (_queue.Writer.TryWrite(chunk))
+        if (HasRoomFor(chunk))
         {
-            return true;
+            Count(chunk, 1);
+            if (_queue.Writer.TryWrite(chunk))
+            {
+                return true;
+            }
+
+            Count(chunk, -1);
         }
 
         chunk.Return();
@@ -76,7 +112,7 @@ internal sealed class DelayLine
                     }
                     finally
                     {
-                        chunk.Return();
+                        Release(chunk);
                     }
                 }
             }
@@ -86,9 +122,29 @@ internal sealed class DelayLine
             _queue.Writer.TryComplete();
             while (reader.TryRead(out var left))
             {
-                left.Return();
+                Release(left);
             }
         }
+    }
+
+    private bool HasRoomFor(Chunk chunk)
+    {
+        var bytes = Volatile.Read(ref _bytes);
+        return bytes == 0 || bytes + chunk.Buffer.Length <= _maxBytes;
+    }
+
+    private void Count(Chunk chunk, int sign)
+    {
+        Interlocked.Add(ref _bytes, sign * chunk.Buffer.Length);
+        Interlocked.Add(ref _counters.Queued, sign * chunk.Buffer.Length);
+        Interlocked.Add(ref _pending, sign);
+    }
+
+    private void Release(Chunk chunk)
+    {
+        chunk.Return();
+        Count(chunk, -1);
+        Interlocked.Exchange(ref _room, null)?.TrySetResult();
     }
 
     private async ValueTask WriteAsync(Chunk chunk, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
-namespace Ctraffic.Testing.Faults.Internal;
+namespace Ctraffic.Testing.Relay;
 
-/// <summary>The proxy's byte counts, added to with <see cref="Interlocked"/> by every connection.</summary>
-internal sealed class ProxyCounters
+/// <summary>A relay's byte counts, added to with <see cref="Interlocked"/> by every connection.</summary>
+internal sealed class RelayCounters
 {
     public long UpstreamRead;
     public long UpstreamWritten;
@@ -11,6 +11,9 @@ internal sealed class ProxyCounters
     public long Refused;
     public long Reset;
     public long Closed;
+
+    /// <summary>Bytes of pool buffers held by chunks waiting in delay lines now (what a peer that does not read pins).</summary>
+    public long Queued;
 
     public FaultProxyStatistics Snapshot(int connections, int udpSessions) => new(
         Interlocked.Read(ref UpstreamRead),

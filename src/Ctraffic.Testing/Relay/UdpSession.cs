@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing.Faults.Internal;
+namespace Ctraffic.Testing.Relay;
 
 /// <summary>
 /// One UDP client source: a socket connected to the server (so the server sees one peer per
@@ -11,7 +12,7 @@ namespace Ctraffic.Testing.Faults.Internal;
 /// </summary>
 internal sealed class UdpSession : IDisposable
 {
-    private readonly FaultProxy _proxy;
+    private readonly RelaySettings _settings;
     private readonly Socket _listener;
     private readonly Socket _server;
     private readonly CancellationTokenSource _stop = new();
@@ -22,9 +23,9 @@ internal sealed class UdpSession : IDisposable
     private long _lastActive;
     private int _closed;
 
-    public UdpSession(FaultProxy proxy, long id, Socket listener, IPEndPoint client, IPEndPoint server)
+    public UdpSession(RelaySettings settings, long id, Socket listener, IPEndPoint client, IPEndPoint server)
     {
-        _proxy = proxy;
+        _settings = settings;
         _listener = listener;
         Client = client;
         _server = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -38,12 +39,12 @@ internal sealed class UdpSession : IDisposable
             throw;
         }
 
-        var counters = proxy.Counters;
-        _up = new DelayLine(proxy.QueueCapacity, proxy.Time, (m, ct) => SendAsync(_server, m, ct), n => Interlocked.Add(ref counters.UpstreamWritten, n));
-        _down = new DelayLine(proxy.QueueCapacity, proxy.Time, (m, ct) => SendToAsync(_listener, m, Client, ct), n => Interlocked.Add(ref counters.DownstreamWritten, n));
+        var counters = settings.Counters;
+        _up = new DelayLine(settings, (m, ct) => SendAsync(_server, m, ct), n => Interlocked.Add(ref counters.UpstreamWritten, n));
+        _down = new DelayLine(settings, (m, ct) => SendToAsync(_listener, m, Client, ct), n => Interlocked.Add(ref counters.DownstreamWritten, n));
         _upFlow = new FlowState(id, udp: true, FaultDirection.Upstream);
         _downFlow = new FlowState(id, udp: true, FaultDirection.Downstream);
-        _lastActive = proxy.Time.GetTimestamp();
+        _lastActive = settings.Time.GetTimestamp();
     }
 
     /// <summary>The client source this session serves.</summary>
@@ -115,12 +116,12 @@ internal sealed class UdpSession : IDisposable
 
     private void Pass(byte[] buffer, int length, FlowState flow, DelayLine line)
     {
-        var time = _proxy.Time;
-        var counters = _proxy.Counters;
+        var time = _settings.Time;
+        var counters = _settings.Counters;
         var now = time.GetTimestamp();
         Volatile.Write(ref _lastActive, now);
         Interlocked.Add(ref flow.Direction == FaultDirection.Upstream ? ref counters.UpstreamRead : ref counters.DownstreamRead, length);
-        var plan = FaultPlanner.Plan(_proxy.Snapshot, flow, length, now, time);
+        var plan = FaultPlanner.Plan(_settings.Faults(), flow, length, now, time);
         if (plan.Verdict != Verdict.Forward || !line.TryEnqueue(new Chunk(buffer, length, plan.Due, 0, 0)))
         {
             if (plan.Verdict != Verdict.Forward)

@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing.Faults.Internal;
+namespace Ctraffic.Testing.Relay;
 
 /// <summary>
-/// The proxy's UDP side: one socket on the proxy's port, and per client source a
+/// A relay's UDP side: one socket on the relay's port, and per client source a
 /// <see cref="UdpSession"/> with its own socket to the server. Sessions are bounded (a datagram
 /// from a new source beyond the bound is dropped) and closed after an idle time by one sweep
 /// timer for all of them.
@@ -16,9 +17,10 @@ internal sealed class UdpRelay : IDisposable
     /// <summary>The largest UDP payload.</summary>
     public const int MaxDatagram = 65_535;
 
-    private readonly FaultProxy _proxy;
+    private readonly RelaySettings _settings;
+    private readonly Func<long> _nextId;
     private readonly Socket _socket;
-    private readonly Func<IPEndPoint> _server;
+    private readonly Func<CancellationToken, ValueTask<IPEndPoint>> _server;
     private readonly int _maxSessions;
     private readonly long _idleTicks;
     private readonly ConcurrentDictionary<IPEndPoint, UdpSession> _sessions = new();
@@ -26,15 +28,22 @@ internal sealed class UdpRelay : IDisposable
     private readonly ITimer _sweep;
     private int _disposed;
 
-    public UdpRelay(FaultProxy proxy, Socket socket, Func<IPEndPoint> server, int maxSessions, TimeSpan idleTimeout)
+    /// <param name="settings">The relay's clock, bounds, counters and faults.</param>
+    /// <param name="nextId">Numbers a new session (a fraction of connections is drawn from it).</param>
+    /// <param name="socket">The bound socket the relay now owns.</param>
+    /// <param name="server">Where a new session sends: resolved without blocking.</param>
+    /// <param name="maxSessions">Sessions at most.</param>
+    /// <param name="idleTimeout">A session idle this long is closed.</param>
+    public UdpRelay(RelaySettings settings, Func<long> nextId, Socket socket, Func<CancellationToken, ValueTask<IPEndPoint>> server, int maxSessions, TimeSpan idleTimeout)
     {
-        _proxy = proxy;
+        _settings = settings;
+        _nextId = nextId;
         _socket = socket;
         _server = server;
         _maxSessions = maxSessions;
-        _idleTicks = Fault.Ticks(idleTimeout, proxy.Time);
+        _idleTicks = Fault.Ticks(idleTimeout, settings.Time);
         var period = idleTimeout / 2;
-        _sweep = proxy.Time.CreateTimer(static state => ((UdpRelay)state!).Sweep(), this, period, period);
+        _sweep = settings.Time.CreateTimer(static state => ((UdpRelay)state!).Sweep(), this, period, period);
         // The loop ends when the socket is closed; it returns its buffer itself.
         _ = ReceiveAsync(_stop.Token);
     }
@@ -83,7 +92,7 @@ internal sealed class UdpRelay : IDisposable
                 }
 
                 var client = (IPEndPoint)got.RemoteEndPoint;
-                if (!_sessions.TryGetValue(client, out var session) && (session = Open(client, got.ReceivedBytes)) is null)
+                if (!_sessions.TryGetValue(client, out var session) && (session = await OpenAsync(client, got.ReceivedBytes, ct).ConfigureAwait(false)) is null)
                 {
                     continue;
                 }
@@ -103,11 +112,11 @@ internal sealed class UdpRelay : IDisposable
         }
     }
 
-    private UdpSession? Open(IPEndPoint client, int length)
+    private async ValueTask<UdpSession?> OpenAsync(IPEndPoint client, int length, CancellationToken ct)
     {
-        var counters = _proxy.Counters;
-        var id = _proxy.NextConnection();
-        if (_sessions.Count >= _maxSessions || FaultPlanner.Refuses(_proxy.Snapshot, id))
+        var counters = _settings.Counters;
+        var id = _nextId();
+        if (_sessions.Count >= _maxSessions || FaultPlanner.Refuses(_settings.Faults(), id))
         {
             Interlocked.Increment(ref counters.Refused);
             Interlocked.Add(ref counters.UpstreamRead, length);
@@ -118,7 +127,7 @@ internal sealed class UdpRelay : IDisposable
         UdpSession session;
         try
         {
-            session = new UdpSession(_proxy, id, _socket, client, _server());
+            session = new UdpSession(_settings, id, _socket, client, await _server(ct).ConfigureAwait(false));
         }
         catch (SocketException)
         {
@@ -142,7 +151,7 @@ internal sealed class UdpRelay : IDisposable
 
     private void Sweep()
     {
-        var idleSince = _proxy.Time.GetTimestamp() - _idleTicks;
+        var idleSince = _settings.Time.GetTimestamp() - _idleTicks;
         foreach (var (client, session) in _sessions)
         {
             if (session.LastActive < idleSince && _sessions.TryRemove(new KeyValuePair<IPEndPoint, UdpSession>(client, session)))
