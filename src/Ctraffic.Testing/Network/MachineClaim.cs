@@ -58,13 +58,13 @@ internal sealed class MachineClaim : IDisposable
             throw new ArgumentException($"a claim's name is letters, digits and '-', was '{name}'", nameof(name));
         }
 
-        var path = Path.Combine(directory, name + ".lock");
+        var path = System.IO.Path.Combine(directory, name + ".lock");
         for (var attempt = 0; attempt < Retries; attempt++)
         {
             SafeFileHandle handle;
             try
             {
-                Directory.CreateDirectory(directory);
+                System.IO.Directory.CreateDirectory(directory);
                 handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException ex) when (ex is not DirectoryNotFoundException and not PathTooLongException)
@@ -72,7 +72,7 @@ internal sealed class MachineClaim : IDisposable
                 // .NET takes flock(LOCK_EX | LOCK_NB) itself for FileShare.None: the owner holds it.
                 return null;
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException)
             {
                 throw new NetworkSetupException($"cannot make the lock file {path}: {ex.Message}", ex);
             }
@@ -102,8 +102,8 @@ internal sealed class MachineClaim : IDisposable
 
     /// <summary>The names with a lock file in <paramref name="directory"/> that start with <paramref name="prefix"/>.</summary>
     public static IReadOnlyList<string> List(string prefix, string directory = DefaultDirectory)
-        => Directory.Exists(directory)
-            ? [.. Directory.EnumerateFiles(directory, prefix + "*.lock").Select(f => Path.GetFileName(f)[..^".lock".Length])]
+        => System.IO.Directory.Exists(directory)
+            ? [.. System.IO.Directory.EnumerateFiles(directory, prefix + "*.lock").Select(f => System.IO.Path.GetFileName(f)[..^".lock".Length])]
             : [];
 
     /// <summary>Gives the name back: removes the file, then lets go of the lock. Calling it again does nothing.</summary>
@@ -126,9 +126,23 @@ internal sealed class MachineClaim : IDisposable
         _handle.Dispose();
     }
 
+    /// <summary>The directory of the claim's lock file.</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(FilePath)!;
+
     private static MachineClaim TakeOwner()
-        => TryTake($"owner-{Guid.NewGuid():N}", "this process")
-           ?? throw new NetworkSetupException("cannot claim a new random owner name in " + DefaultDirectory);
+    {
+        var name = $"owner-{Guid.NewGuid():N}";
+        try
+        {
+            return TryTake(name, "this process") ?? throw new NetworkSetupException($"cannot claim the new random name {name}");
+        }
+        catch (NetworkSetupException) when (NativeMethods.GetEuid() != 0)
+        {
+            // Not root (containers need only the engine): a directory of this user's own.
+            var own = System.IO.Path.Combine(System.IO.Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"ctraffic-{NativeMethods.GetEuid()}"));
+            return TryTake(name, "this process", own) ?? throw new NetworkSetupException($"cannot claim the new random name {name} in {own}");
+        }
+    }
 
     private static bool IsRemoved(SafeFileHandle handle)
     {
