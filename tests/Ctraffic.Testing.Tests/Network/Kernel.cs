@@ -11,7 +11,12 @@ internal static class Kernel
 
     public static string Tables() => Run("nft", "list", "tables");
 
-    public static string Rules(string netns) => Run("ip", "netns", "exec", netns, "nft", "list", "table", "inet", "ctraffic");
+    public static string Rules(string netns) => Run("ip", "netns", "exec", netns, NetworkCommand.Find("nft")!, "list", "table", "inet", "ctraffic");
+
+    /// <summary>The fault rules of a namespace: its chains <c>in</c> and <c>out</c> (not the guard, which is always there).</summary>
+    public static string FaultRules(string netns)
+        => Run("ip", "netns", "exec", netns, NetworkCommand.Find("nft")!, "list", "chain", "inet", "ctraffic", "in")
+           + Run("ip", "netns", "exec", netns, NetworkCommand.Find("nft")!, "list", "chain", "inet", "ctraffic", "out");
 
     public static void Run(string file, string args) => Run(file, args.Split(' '));
 
