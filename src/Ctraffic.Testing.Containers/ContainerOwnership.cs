@@ -34,12 +34,10 @@ internal static class ContainerOwnership
     /// <summary>The value of <see cref="ScopeLabel"/> here: the boot id and the mount namespace.</summary>
     public static string Scope => ScopeValue.Value;
 
-    /// <summary>The labels of what this process makes.</summary>
-    public static IReadOnlyDictionary<string, string> Labels => new Dictionary<string, string>
-    {
-        [OwnerLabel] = Owner,
-        [ScopeLabel] = Scope,
-    };
+    /// <summary>The labels of what this process makes; none where there are no claims (not Linux: no flock, no /run).</summary>
+    public static IReadOnlyDictionary<string, string> Labels => OperatingSystem.IsLinux()
+        ? new Dictionary<string, string> { [OwnerLabel] = Owner, [ScopeLabel] = Scope }
+        : new Dictionary<string, string>();
 
     /// <summary>A Docker client of the engine Testcontainers talks to.</summary>
     public static DockerClient Client() => TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build();
@@ -47,6 +45,11 @@ internal static class ContainerOwnership
     /// <summary>Sweeps once per process, and has this process's own removed at exit.</summary>
     public static async Task PrepareAsync(CancellationToken cancellationToken)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
         if (Interlocked.Exchange(ref _exitHook, 1) == 0)
         {
             ExitCleanup.Add(() => RemoveAsync(mine: true, CancellationToken.None).Wait(TimeSpan.FromSeconds(20)));

@@ -146,13 +146,27 @@ internal sealed class MachineClaim : IDisposable
 
     private static bool IsRemoved(SafeFileHandle handle)
     {
+        if (!System.IO.Directory.Exists("/proc/self/fd"))
+        {
+            return false; // no procfs (not Linux): the race with a giving-back owner is not checked
+        }
+
         var target = new FileInfo(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{handle.DangerousGetHandle()}")).LinkTarget;
         return target is null || target.EndsWith(" (deleted)", StringComparison.Ordinal);
     }
 
     private void Describe(string what)
     {
-        var start = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 19 } f ? f[19] : "?";
+        string start;
+        try
+        {
+            start = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 19 } f ? f[19] : "?";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            start = "?";
+        }
+
         var text = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"pid {Environment.ProcessId}, start {start} (clock ticks after boot), {what}\n"));
         RandomAccess.SetLength(_handle, 0);
