@@ -150,6 +150,40 @@ public class IsolationTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task AServiceConnectionDnatedOutsideTheTestRangesIsDroppedByTheServiceGuard()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: a service whose map is made (by hand, past the library's own check) to send new
+        // connections to 192.0.2.1 (TEST-NET-1), routed into the virtual IP's own namespace, which
+        // does not forward: even without the guard the packet could not leave the machine.
+        await using var service = await ClusterIpService.StartAsync(1, cancellationToken: ct);
+        var table = service.TableName;
+        Kernel.Run("nft", "flush", "chain", "ip", table, "service");
+        Kernel.Run("nft", "add", "rule", "ip", table, "service", "dnat", "to", "192.0.2.1");
+        Kernel.Run("ip", "route", "add", "192.0.2.1/32", "dev", table);
+        try
+        {
+            var before = ServiceGuardDrops(table);
+
+            // When: a connection is made to the virtual IP.
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(TimeSpan.FromMilliseconds(500));
+            var connect = async () => await client.ConnectAsync(new IPEndPoint(service.VirtualIP, ClusterIpService.Port), attempt.Token);
+            await connect.Should().ThrowAsync<Exception>("the SYN is dropped");
+
+            // Then: the service's guard dropped it.
+            ServiceGuardDrops(table).Should().BeGreaterThan(before);
+        }
+        finally
+        {
+            Kernel.Run("ip", "route", "delete", "192.0.2.1/32", "dev", table);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task IpAndNftRunFromTheSystemDirectoriesNeverFromTheCurrentDirectoryOrPath()
     {
@@ -206,6 +240,13 @@ public class IsolationTests
         var text = Kernel.Run("ip", "netns", "exec", netns, NetworkCommand.Find("nft")!, "list", "chain", "inet", "ctraffic", "guard");
         var line = text.Split('\n').Single(l => l.Contains("ip daddr", StringComparison.Ordinal));
         var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(words[Array.IndexOf(words, "packets") + 1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The packets the guard of a service's root table dropped.</summary>
+    private static long ServiceGuardDrops(string table)
+    {
+        var words = Kernel.Run("nft", "list", "chain", "ip", table, "guard").Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
         return long.Parse(words[Array.IndexOf(words, "packets") + 1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
