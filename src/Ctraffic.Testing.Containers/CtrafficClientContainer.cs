@@ -36,6 +36,7 @@ public static class CtrafficClientContainer
         options.Validate();
         var container = new ContainerBuilder(options.Image)
             .WithImagePullPolicy(_ => false)
+            .WithLabel(ContainerOwnership.Labels)
             .WithNetwork(network.Network)
             .WithCommand(
                 "-address", address,

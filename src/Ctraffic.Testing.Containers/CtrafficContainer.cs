@@ -20,7 +20,9 @@ namespace Ctraffic.Testing.Containers;
 /// await using var traffic = CtrafficFixture.Start(o => o.Server = server);
 /// await server.PauseAsync(TimeSpan.FromMilliseconds(500));   // marks "pause backend-1"
 /// </code>
-/// Without a network the server is reached through Docker's port proxy on 127.0.0.1, which
+/// Without a network the server is reached through Docker's port proxy on 127.0.0.1 (the port is
+/// published on the loopback addresses only, unless <see cref="CtrafficContainerOptions.PublishAddress"/>
+/// says otherwise), which
 /// accepts connects while the server is down and then resets them; on a network it is reached at
 /// its own address, as on a real network.
 /// </summary>
@@ -43,6 +45,7 @@ public sealed class CtrafficContainer : CtrafficServer
         _ready = new EchoRoundTrip(() => EndPoint);
         var builder = new ContainerBuilder(options.Image)
             .WithImagePullPolicy(_ => false)
+            .WithLabel(ContainerOwnership.Labels)
             .WithHostname(options.HostName)
             .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(_ready, s => s.WithTimeout(options.StartTimeout).WithInterval(TimeSpan.FromMilliseconds(50))));
         if (options.Network is { } network)
@@ -61,7 +64,21 @@ public sealed class CtrafficContainer : CtrafficServer
         }
         else
         {
-            builder = builder.WithPortBinding(hostPort, ServerPort);
+            // Published on the loopback addresses only, unless the options say otherwise.
+            var port = hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var on = options.PublishAddress.Equals(IPAddress.Loopback) && HasIPv6Loopback()
+                ? new[] { options.PublishAddress, IPAddress.IPv6Loopback }
+                : [options.PublishAddress];
+            builder = builder
+                .WithExposedPort(ServerPort)
+                .WithCreateParameterModifier(p =>
+                {
+                    p.HostConfig ??= new HostConfig();
+                    p.HostConfig.PortBindings = new Dictionary<string, IList<PortBinding>>
+                    {
+                        [$"{ServerPort}/tcp"] = [.. on.Select(a => new PortBinding { HostIP = a.ToString(), HostPort = port })],
+                    };
+                });
         }
 
         Container = builder.Build();
@@ -85,7 +102,9 @@ public sealed class CtrafficContainer : CtrafficServer
     /// <inheritdoc/>
     public override bool IsRunning => _running;
 
-    private IPEndPoint EndPoint => _ip is null ? new IPEndPoint(IPAddress.Loopback, HostPort) : new IPEndPoint(_ip, ServerPort);
+    private IPEndPoint EndPoint => _ip is not null
+        ? new IPEndPoint(_ip, ServerPort)
+        : new IPEndPoint(_options.PublishAddress.Equals(IPAddress.Any) || _options.PublishAddress.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : _options.PublishAddress, HostPort);
 
     /// <summary>Starts a container and waits until the server answers a handshake.</summary>
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
@@ -97,6 +116,7 @@ public sealed class CtrafficContainer : CtrafficServer
         var options = new CtrafficContainerOptions();
         configure?.Invoke(options);
         options.Validate();
+        await ContainerOwnership.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var network = options.Network;
         CtrafficContainer result;
         try
@@ -258,7 +278,20 @@ public sealed class CtrafficContainer : CtrafficServer
     /// <returns>Completes once removed.</returns>
     protected override ValueTask DisposeAsyncCore() => Container.DisposeAsync();
 
-    private static DockerClient DockerClient() => TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build();
+    private static DockerClient DockerClient() => ContainerOwnership.Client();
+
+    /// <summary>Whether this machine has the IPv6 loopback address (a port can be published on [::1]).</summary>
+    private static bool HasIPv6Loopback()
+    {
+        try
+        {
+            return File.ReadLines("/proc/net/if_inet6").Any(l => l.StartsWith("00000000000000000000000000000001", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// The error of a failed start. Testcontainers reports an engine whose API is older than its

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Ctraffic.Testing.Containers;
 
 /// <summary>Options of a <see cref="CtrafficContainer"/>. Every property has a documented default.</summary>
@@ -13,10 +15,19 @@ public sealed class CtrafficContainerOptions
     public string HostName { get; set; } = "ctraffic";
 
     /// <summary>
-    /// The port on 127.0.0.1 the server is reached on; 0 picks a free one when the container is
+    /// The port on <see cref="PublishAddress"/> the server is reached on; 0 picks a free one when the container is
     /// made. It stays the same when the container is stopped and started again. The default value is 0.
     /// </summary>
     public int HostPort { get; set; }
+
+    /// <summary>
+    /// The address of this machine that <see cref="HostPort"/> is published on, for a container
+    /// without a <see cref="Network"/>. The default value is <see cref="IPAddress.Loopback"/>
+    /// (127.0.0.1), and then the port is published on [::1] too where the machine has IPv6
+    /// loopback: the server is reachable from this machine only. <see cref="IPAddress.Any"/>
+    /// publishes it on every interface, reachable from the whole network — only if asked.
+    /// </summary>
+    public IPAddress PublishAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>
     /// The network the container joins, reached at its own address (no port proxy); <see langword="null"/>
@@ -40,6 +51,7 @@ public sealed class CtrafficContainerOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(Image, nameof(Image));
         ArgumentException.ThrowIfNullOrWhiteSpace(HostName, nameof(HostName));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(PublishAddress, nameof(PublishAddress));
         if (Network is not null && HostPort != 0)
         {
             throw new ArgumentException($"{nameof(HostPort)} is for a container without a {nameof(Network)}: on a network it is reached at its own address", nameof(HostPort));

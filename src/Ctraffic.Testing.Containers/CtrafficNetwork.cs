@@ -9,7 +9,8 @@ namespace Ctraffic.Testing.Containers;
 /// <summary>
 /// A Docker bridge network the test makes for its server containers, with a subnet of its own
 /// from 198.19.0.0/16 (half of 198.18.0.0/15, the range set aside for network benchmarks; the
-/// other half is left to network namespaces). This machine is on the bridge (its gateway), so
+/// other half is left to network namespaces), labelled with its owner and swept once the owner
+/// is gone (see docs/containers.md); a create cancelled at any point leaves no network behind. This machine is on the bridge (its gateway), so
 /// traffic reaches a container at its own address — no port proxy between the client and the
 /// server, and "server down" looks as it does on a real network (refused, or no answer), not as
 /// "accepted, then reset".
@@ -51,13 +52,16 @@ public sealed class CtrafficNetwork : IAsyncDisposable
     /// <exception cref="CtrafficContainerException">The Docker engine is not reachable, or no subnet was free.</exception>
     public static async Task<CtrafficNetwork> CreateAsync(CancellationToken cancellationToken = default)
     {
+        await ContainerOwnership.PrepareAsync(cancellationToken).ConfigureAwait(false);
         Exception? last = null;
         for (var attempt = 0; attempt < 8; attempt++)
         {
             var third = (byte)Pick.Next(0, 256);
+            var name = $"ctraffic-{Guid.NewGuid():N}"[..21];
             var network = new NetworkBuilder()
-                .WithName($"ctraffic-{Guid.NewGuid():N}"[..21])
+                .WithName(name)
                 .WithDriver(NetworkDriver.Bridge)
+                .WithLabel(ContainerOwnership.Labels)
                 .WithCreateParameterModifier(p => p.IPAM = new IPAM
                 {
                     Config = [new IPAMConfig { Subnet = $"198.19.{third}.0/24", Gateway = $"198.19.{third}.1" }],
@@ -65,14 +69,25 @@ public sealed class CtrafficNetwork : IAsyncDisposable
                 .Build();
             try
             {
-                await network.CreateAsync(cancellationToken).ConfigureAwait(false);
+                // Not cancelled half-way: the engine goes on making a network whose request was
+                // dropped, after any check could see it. One request, bounded by the client's own
+                // time-outs; the cancel is honoured right after it.
+                await network.CreateAsync(CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
                 return new CtrafficNetwork(network, third);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
+                // Remove it by its name, which is this create's own (random), so nothing of
+                // another owner goes with it.
+                await RemoveByNameAsync(name).ConfigureAwait(false);
+                if (e is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 // Most likely the subnet overlaps a network that is there already: try another.
                 last = e;
-                await network.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -90,6 +105,27 @@ public sealed class CtrafficNetwork : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Already gone, or the engine went away: nothing left to release here.
+        }
+    }
+
+    /// <summary>Removes the network named <paramref name="name"/> if the engine has one.</summary>
+    private static async Task RemoveByNameAsync(string name)
+    {
+        try
+        {
+            using var docker = ContainerOwnership.Client();
+            var filter = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } };
+            foreach (var n in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, CancellationToken.None).ConfigureAwait(false))
+            {
+                if (n.Name == name)
+                {
+                    await docker.Networks.DeleteNetworkAsync(n.ID, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The engine went away: the sweep of the next process removes it by its labels.
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class ClusterIpService : CtrafficServer
         }
     }
 
-    /// <summary>The virtual IP (in 198.18.0.0/15) that the traffic connects to.</summary>
+    /// <summary>The virtual IP (in 198.18.0.0/16) that the traffic connects to.</summary>
     public IPAddress VirtualIP => _front.Address;
 
     /// <summary>The port of the virtual IP and of every endpoint.</summary>
@@ -56,7 +56,7 @@ public sealed class ClusterIpService : CtrafficServer
     /// <summary>The endpoints new connections go to now.</summary>
     public IReadOnlyList<NamespaceServer> ActiveEndpoints => Volatile.Read(ref _active);
 
-    /// <summary>The name of its nftables table in the root namespace (<c>ip ctr-PID-N</c>).</summary>
+    /// <summary>The name of its nftables table in the root namespace (<c>ip ctr-N</c>, the name of the virtual IP's namespace).</summary>
     public string TableName => _table;
 
     /// <summary>The service itself cannot be killed; kill its <see cref="Endpoints"/>.</summary>
@@ -101,15 +101,18 @@ public sealed class ClusterIpService : CtrafficServer
                 await servers[i].Namespace.AddRouteAsync(front.HostAddress, cancellationToken).ConfigureAwait(false);
             }
 
-            var table = NetworkNames.Next();
-            var service = new ClusterIpService(name, front, table, servers, random);
+            // The table is named as the virtual IP's namespace, whose claim covers it; it is
+            // registered for removal before it is made, so a cancel at any point leaves nothing.
+            var service = new ClusterIpService(name, front, front.Name, servers, random);
+            NetworkHost.Own(service._table, "ip");
+            made.Add(new TableRemoval(service._table));
             await NetworkCommand.NftAsync(null, service.TableScript(), false, cancellationToken).ConfigureAwait(false);
-            NetworkHost.Own(table, "ip");
             await NetworkCommand.NftAsync(null, service.MapScript(servers), false, cancellationToken).ConfigureAwait(false);
             return service;
         }
         catch
         {
+            // The table first (it sends traffic to the endpoints), then the endpoints, the front last.
             for (var i = made.Count - 1; i >= 0; i--)
             {
                 await made[i].DisposeAsync().ConfigureAwait(false);
@@ -144,7 +147,7 @@ public sealed class ClusterIpService : CtrafficServer
     {
         try
         {
-            await NetworkCommand.NftAsync(null, $"delete table ip {_table}\n", false, CancellationToken.None).ConfigureAwait(false);
+            await NetworkHost.DeleteTableAsync("ip", _table, CancellationToken.None).ConfigureAwait(false);
             NetworkHost.Disown(_table);
         }
         finally
@@ -180,6 +183,12 @@ public sealed class ClusterIpService : CtrafficServer
         }
     }
 
+    /// <summary>
+    /// The table: DNAT of new connections to the virtual IP in <c>prerouting</c> and <c>output</c>,
+    /// and a <c>guard</c> in <c>postrouting</c> that drops (and counts) any packet of a connection
+    /// made to the virtual IP whose destination, after NAT, is outside loopback and the test ranges:
+    /// a service's traffic never leaves the machine, whatever the map says.
+    /// </summary>
     private string TableScript()
     {
         var match = $"ip daddr {VirtualIP} meta l4proto {{ tcp, udp }} th dport {Port} jump service";
@@ -188,6 +197,7 @@ public sealed class ClusterIpService : CtrafficServer
               chain prerouting { type nat hook prerouting priority dstnat; policy accept; {{match}}; }
               chain output { type nat hook output priority -100; policy accept; {{match}}; }
               chain service { }
+              chain guard { type filter hook postrouting priority filter; policy accept; ct original ip daddr {{VirtualIP}} ip daddr != { 127.0.0.0/8, 198.18.0.0/15 } counter drop; }
             }
 
             """;
@@ -197,6 +207,11 @@ public sealed class ClusterIpService : CtrafficServer
     private string MapScript(NamespaceServer[] active)
     {
         var script = new StringBuilder().Append(CultureInfo.InvariantCulture, $"flush chain ip {_table} service\n");
+        if (active.FirstOrDefault(e => Subnets.IndexOf(e.Namespace.Address) < 0) is { } outside)
+        {
+            throw new InvalidOperationException($"{outside.Name} at {outside.Namespace.Address} is outside {Subnets.Range}: a service sends traffic only to the test's own namespaces");
+        }
+
         if (active.Length > 0)
         {
             var map = string.Join(", ", active.Select((e, i) => string.Create(CultureInfo.InvariantCulture, $"{i} : {e.Namespace.Address}")));
@@ -204,5 +219,15 @@ public sealed class ClusterIpService : CtrafficServer
         }
 
         return script.ToString();
+    }
+
+    /// <summary>Deletes the service's root table if it is there: the undo of a start cancelled or failed at any point.</summary>
+    private sealed class TableRemoval(string table) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await NetworkHost.DeleteTableAsync("ip", table, CancellationToken.None).ConfigureAwait(false);
+            NetworkHost.Disown(table);
+        }
     }
 }

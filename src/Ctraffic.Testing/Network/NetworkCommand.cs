@@ -6,9 +6,17 @@ namespace Ctraffic.Testing;
 /// <summary>
 /// Runs <c>ip</c> and <c>nft</c> (iproute2 and nftables) as child processes, each bounded in time;
 /// a failure is a <see cref="NetworkSetupException"/> naming the command and quoting its error.
+/// Both run as root, so they are run by absolute path, found only in the system's own
+/// directories (<see cref="SystemDirectories"/>): never in the current directory, the app's
+/// folder or <c>PATH</c>, where anybody who can write a file could put an <c>nft</c> of their own.
 /// </summary>
 internal static class NetworkCommand
 {
+    /// <summary>Where <c>ip</c> and <c>nft</c> are looked for, in this order.</summary>
+    public static readonly IReadOnlyList<string> SystemDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Found = new(StringComparer.Ordinal);
+
     /// <summary>How long one command may take before it is killed.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
@@ -23,18 +31,30 @@ internal static class NetworkCommand
     /// <param name="cancellationToken">Stops waiting (the command is killed).</param>
     public static Task<string> NftAsync(string? netns, string script, bool echo, CancellationToken cancellationToken)
     {
-        var nft = echo ? new[] { "nft", "--echo", "--handle", "-f", "-" } : ["nft", "-f", "-"];
+        // ip netns exec looks its command up in PATH: give it the absolute path.
+        var nft = echo ? new[] { PathOf("nft"), "--echo", "--handle", "-f", "-" } : [PathOf("nft"), "-f", "-"];
         return netns is null
             ? RunAsync(nft[0], nft[1..], script, cancellationToken)
             : RunAsync("ip", ["netns", "exec", netns, .. nft], script, cancellationToken);
     }
+
+    /// <summary>The absolute path of <paramref name="tool"/> in the first of <see cref="SystemDirectories"/> that has it, or <see langword="null"/>.</summary>
+    public static string? Find(string tool)
+        => Found.GetOrAdd(tool, t => SystemDirectories.Select(d => System.IO.Path.Combine(d, t)).FirstOrDefault(File.Exists));
+
+    /// <summary>The absolute path of <paramref name="tool"/> (<see cref="Find"/>), or of <paramref name="tool"/> itself if it is one.</summary>
+    /// <exception cref="NetworkSetupException">It is in none of <see cref="SystemDirectories"/>.</exception>
+    public static string PathOf(string tool)
+        => System.IO.Path.IsPathRooted(tool)
+            ? tool
+            : Find(tool) ?? throw new NetworkSetupException($"'{tool}' is in none of {string.Join(", ", SystemDirectories)}");
 
     /// <summary>Runs a command synchronously and ignores its failure: for clean-up at process exit.</summary>
     public static void RunQuietly(string file, params string[] args)
     {
         try
         {
-            using var process = Process.Start(StartInfo(file, args, redirectInput: false))!;
+            using var process = Process.Start(StartInfo(PathOf(file), args, redirectInput: false))!;
             process.StandardOutput.ReadToEnd();
             process.StandardError.ReadToEnd();
             if (!process.WaitForExit(Limit))
@@ -42,7 +62,7 @@ internal static class NetworkCommand
                 process.Kill();
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or NetworkSetupException)
         {
         }
     }
@@ -55,7 +75,7 @@ internal static class NetworkCommand
         Process process;
         try
         {
-            process = Process.Start(StartInfo(file, args, input is not null))!;
+            process = Process.Start(StartInfo(PathOf(file), args, input is not null))!;
         }
         catch (System.ComponentModel.Win32Exception ex)
         {

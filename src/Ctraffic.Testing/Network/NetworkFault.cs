@@ -20,11 +20,21 @@ namespace Ctraffic.Testing;
 /// </summary>
 public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
 {
-    /// <summary>The table and chains every namespace gets, empty (policy accept).</summary>
+    /// <summary>
+    /// The table and chains every namespace gets: <c>in</c> and <c>out</c> for the faults, empty
+    /// (policy accept), and <c>guard</c>, which drops and counts every packet the namespace sends
+    /// to an address outside loopback and the test ranges (198.18.0.0/15, fd00::/8; fe80::/10 and
+    /// ff02::/16 stay on the link), so that no test packet can be routed off the machine.
+    /// </summary>
     internal const string TableScript = """
         table inet ctraffic {
           chain in { type filter hook input priority filter; policy accept; }
           chain out { type filter hook output priority filter; policy accept; }
+          chain guard {
+            type filter hook output priority filter - 10; policy accept;
+            ip daddr != { 127.0.0.0/8, 198.18.0.0/15 } counter drop comment "outside the test ranges"
+            ip6 daddr != { ::1, fd00::/8, fe80::/10, ff02::/16 } counter drop comment "outside the test ranges"
+          }
         }
 
         """;

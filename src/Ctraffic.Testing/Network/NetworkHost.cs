@@ -6,8 +6,8 @@ namespace Ctraffic.Testing;
 /// <summary>
 /// What the machine offers (root, <c>ip</c>, <c>nft</c>) and the clean-up of what this process
 /// made: namespaces and root tables are registered while they live and removed at process exit
-/// (a normal exit or Ctrl+C); the leftovers of a process that was killed are swept by the next
-/// one, once, before it makes its first namespace.
+/// (a normal exit, SIGTERM, Ctrl+C: <see cref="ExitCleanup"/>); the leftovers of a process that
+/// was killed are swept by the next one, once, before it makes its first namespace.
 /// </summary>
 internal static class NetworkHost
 {
@@ -53,59 +53,100 @@ internal static class NetworkHost
     }
 
     /// <summary>
-    /// Removes every namespace, root link and root nftables table named <c>ctr-PID-N</c> whose PID
-    /// is dead; returns what it removed.
+    /// Removes what owners that are gone left: every namespace, root link and root nftables table
+    /// named <c>ctr-N</c> whose claim (<see cref="MachineClaim"/>) nobody holds — taken for the
+    /// time of the removal, so that no new owner can take the name meanwhile — and those of older
+    /// versions, <c>ctr-PID-N</c>, whose PID is dead. A root link whose other end is in a namespace
+    /// this process cannot name (made by a process that sees other files, e.g. another container
+    /// on the host's network) is left, and so is a table beside such a link. Returns what it removed.
     /// </summary>
     public static async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
     {
         var removed = new List<string>();
-        foreach (var name in await ListNamespacesAsync(cancellationToken).ConfigureAwait(false))
+        var namespaces = await ListNamespacesAsync(cancellationToken).ConfigureAwait(false);
+        var links = await ListLinkPeersAsync(cancellationToken).ConfigureAwait(false);
+        var tables = await ListTablesAsync(cancellationToken).ConfigureAwait(false);
+        var names = namespaces.Concat(links.Keys).Concat(tables.Where(t => t.Family == "ip").Select(t => t.Name))
+            .Concat(MachineClaim.List(NetworkNames.Prefix))
+            .Where(n => NetworkNames.TryIndex(n, out _)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
         {
-            if (NetworkNames.TryOwner(name, out var pid) && !NetworkNames.IsAlive(pid))
+            using var claim = MachineClaim.TryTake(name, "sweep");
+            if (claim is null)
             {
-                await NetworkCommand.IpAsync(cancellationToken, "netns", "delete", name).ConfigureAwait(false);
+                continue; // its owner lives
+            }
+
+            if (namespaces.Contains(name) && await RemoveNamespaceAsync(name, cancellationToken).ConfigureAwait(false))
+            {
                 removed.Add($"namespace {name}");
             }
-        }
 
-        foreach (var name in await ListLinksAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (NetworkNames.TryOwner(name, out var pid) && !NetworkNames.IsAlive(pid))
+            var foreign = false;
+            if (links.TryGetValue(name, out var peer) && peer != name)
             {
-                try
+                foreign = peer is null;
+                if (!foreign && await DeleteLinkAsync(name, cancellationToken).ConfigureAwait(false))
                 {
-                    await NetworkCommand.IpAsync(cancellationToken, "link", "delete", name).ConfigureAwait(false);
                     removed.Add($"link {name}");
                 }
-                catch (NetworkSetupException)
-                {
-                    // Gone with its peer, deleted just before? Otherwise it is a failure.
-                    if ((await ListLinksAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
-                    {
-                        throw;
-                    }
-                }
             }
-        }
 
-        foreach (var (family, name) in await ListTablesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (NetworkNames.TryOwner(name, out var pid) && !NetworkNames.IsAlive(pid))
+            if (!foreign && tables.Contains(("ip", name)))
             {
-                await NetworkCommand.NftAsync(null, $"delete table {family} {name}\n", false, cancellationToken).ConfigureAwait(false);
-                removed.Add($"table {family} {name}");
+                await DeleteTableAsync("ip", name, cancellationToken).ConfigureAwait(false);
+                removed.Add($"table ip {name}");
             }
         }
 
+        await SweepLegacyAsync(namespaces, links.Keys, tables, removed, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 
-    /// <summary>Registers a namespace (<paramref name="kind"/> <c>netns</c>) or root table (<c>ip</c>, <c>inet</c>) to remove at process exit.</summary>
+    /// <summary>
+    /// Removes namespace <paramref name="name"/> of this machine with its veth pair (deleted from
+    /// inside, so only the pair that is in it); whether it was there to remove (another sweep may
+    /// have been first).
+    /// </summary>
+    public static async Task<bool> RemoveNamespaceAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The veth pair first, and done when the command returns; the kernel destroys a
+            // deleted namespace (and the links in it) later, in the background.
+            await NetworkCommand.IpAsync(cancellationToken, "-n", name, "link", "delete", NetworkNamespace.Inside).ConfigureAwait(false);
+        }
+        catch (NetworkSetupException)
+        {
+            // No such link in it (never made, or gone).
+        }
+
+        try
+        {
+            await NetworkCommand.IpAsync(cancellationToken, "netns", "delete", name).ConfigureAwait(false);
+            return true;
+        }
+        catch (NetworkSetupException)
+        {
+            if ((await ListNamespacesAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
+            {
+                throw;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Deletes root table <paramref name="family"/> <paramref name="name"/> if it is there (one nft transaction: add, then delete).</summary>
+    public static Task DeleteTableAsync(string family, string name, CancellationToken cancellationToken)
+        => NetworkCommand.NftAsync(null, $"add table {family} {name}\ndelete table {family} {name}\n", false, cancellationToken);
+
+    /// <summary>Registers a namespace (<paramref name="kind"/> <c>netns</c>) or root table (<c>ip</c>, <c>inet</c>) to remove at process exit or on a terminating signal.</summary>
     public static void Own(string name, string kind)
     {
         if (Interlocked.Exchange(ref _exitHook, 1) == 0)
         {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveOwned();
+            ExitCleanup.Add(RemoveOwned);
         }
 
         Owned[name] = kind;
@@ -126,6 +167,31 @@ internal static class NetworkHost
     {
         var text = await NetworkCommand.IpAsync(cancellationToken, "-o", "link", "show").ConfigureAwait(false);
         return [.. Lines(text).Select(l => l.Split(':', 3)).Where(p => p.Length >= 2).Select(p => p[1].Trim().Split('@')[0])];
+    }
+
+    /// <summary>
+    /// The links of the root namespace and where their other end is: the name of its namespace
+    /// (<c>link-netns NAME</c>), "" if none is shown (not a veth, or both ends here), or
+    /// <see langword="null"/> for a namespace this process has no name for (<c>link-netnsid N</c>).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>> ListLinkPeersAsync(CancellationToken cancellationToken)
+    {
+        var text = await NetworkCommand.IpAsync(cancellationToken, "-o", "link", "show").ConfigureAwait(false);
+        var links = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var line in Lines(text))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length < 3)
+            {
+                continue;
+            }
+
+            var words = parts[2].Split([' ', '\\'], StringSplitOptions.RemoveEmptyEntries);
+            var at = Array.IndexOf(words, "link-netns");
+            links[parts[1].Trim().Split('@')[0]] = at >= 0 && at + 1 < words.Length ? words[at + 1] : Array.IndexOf(words, "link-netnsid") >= 0 ? null : "";
+        }
+
+        return links;
     }
 
     /// <summary>The nftables tables of the root namespace (<c>nft list tables</c>) as family and name.</summary>
@@ -155,17 +221,64 @@ internal static class NetworkHost
 
     private static void RemoveOwned()
     {
-        foreach (var (name, kind) in Owned)
+        // Tables first: a service's table sends traffic to its namespaces.
+        foreach (var (name, kind) in Owned.OrderBy(o => o.Value == "netns"))
         {
             if (kind == "netns")
             {
-                NetworkCommand.RunQuietly("ip", "link", "delete", name);
+                NetworkCommand.RunQuietly("ip", "-n", name, "link", "delete", NetworkNamespace.Inside);
                 NetworkCommand.RunQuietly("ip", "netns", "delete", name);
             }
             else
             {
                 NetworkCommand.RunQuietly("nft", "delete", "table", kind, name);
             }
+        }
+    }
+
+    /// <summary>Deletes root link <paramref name="name"/>; whether it was there to delete.</summary>
+    private static async Task<bool> DeleteLinkAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NetworkCommand.IpAsync(cancellationToken, "link", "delete", name).ConfigureAwait(false);
+            return true;
+        }
+        catch (NetworkSetupException)
+        {
+            // Gone with its peer, deleted just before? Otherwise it is a failure.
+            if ((await ListLinksAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
+            {
+                throw;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The names of older versions, <c>ctr-PID-N</c>: removed when their PID is dead.</summary>
+    private static async Task SweepLegacyAsync(IReadOnlyList<string> namespaces, IEnumerable<string> links, IReadOnlyList<(string Family, string Name)> tables,
+        List<string> removed, CancellationToken cancellationToken)
+    {
+        static bool Dead(string name) => NetworkNames.TryLegacyOwner(name, out var pid) && !NetworkNames.IsAlive(pid);
+        foreach (var name in namespaces.Where(Dead))
+        {
+            await NetworkCommand.IpAsync(cancellationToken, "netns", "delete", name).ConfigureAwait(false);
+            removed.Add($"namespace {name}");
+        }
+
+        foreach (var name in links.Where(Dead))
+        {
+            if (await DeleteLinkAsync(name, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add($"link {name}");
+            }
+        }
+
+        foreach (var (family, name) in tables.Where(t => Dead(t.Name)))
+        {
+            await DeleteTableAsync(family, name, cancellationToken).ConfigureAwait(false);
+            removed.Add($"table {family} {name}");
         }
     }
 
@@ -186,9 +299,9 @@ internal static class NetworkHost
 
         foreach (var (tool, package) in new[] { ("ip", "iproute2"), ("nft", "nftables") })
         {
-            if (!OnPath(tool))
+            if (NetworkCommand.Find(tool) is null)
             {
-                return $"the '{tool}' command is not installed (package {package})";
+                return $"the '{tool}' command is not installed in {string.Join(", ", NetworkCommand.SystemDirectories)} (package {package})";
             }
         }
 
@@ -198,11 +311,5 @@ internal static class NetworkHost
         }
 
         return null;
-    }
-
-    private static bool OnPath(string tool)
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "") + ":/usr/sbin:/sbin";
-        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, tool)));
     }
 }

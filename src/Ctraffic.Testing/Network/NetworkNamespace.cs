@@ -6,8 +6,11 @@ namespace Ctraffic.Testing;
 /// A Linux network namespace the test made, joined to the root namespace by a veth pair:
 /// <see cref="HostAddress"/> (<c>198.18.x.1/30</c>) on the root end, named as the namespace,
 /// <see cref="Address"/> (<c>198.18.x.2/30</c>) on <c>eth0</c> inside, and IPv6 addresses of
-/// fd00::/8 on both. Nothing else is routed: the namespace reaches the root end and nothing
-/// beyond. An nftables table <c>inet ctraffic</c> inside holds the rules of its
+/// fd00::/8 on both. Its subnet and name are claimed on the machine (<c>/run/ctraffic/ctr-N.lock</c>),
+/// so no other process, whatever its PID or PID namespace, holds either while it lives.
+/// Nothing else is routed: the namespace reaches the root end and nothing beyond, and a guard
+/// chain drops (and counts) every packet it sends to an address outside loopback, 198.18.0.0/15
+/// and fd00::/8, so that no test packet leaves the machine. An nftables table <c>inet ctraffic</c> inside holds the rules of its
 /// <see cref="NetworkFault"/>s (<see cref="PacketLoss"/>, <see cref="Partition"/>,
 /// <see cref="RateLimit"/>), which mark their windows on the traffic that watches the namespace.
 /// Disposing it deletes the namespace, which takes its veth pair and rules with it; see
@@ -19,15 +22,19 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     /// <summary>The interface inside the namespace.</summary>
     internal const string Inside = "eth0";
 
+    /// <summary>How many subnets in a row a create tries whose name the kernel has already.</summary>
+    private const int MaxAttempts = 16;
+
     private readonly Lock _lock = new();
     private readonly List<NetworkFault> _faults = [];
-    private readonly int _subnet;
+    private readonly MachineClaim _claim;
     private int _disposed;
+    private bool _made;
 
-    private NetworkNamespace(string name, int subnet)
+    private NetworkNamespace(int subnet, MachineClaim claim)
     {
-        Name = name;
-        _subnet = subnet;
+        Name = NetworkNames.For(subnet);
+        _claim = claim;
         HostAddress = Subnets.V4(subnet, 1);
         Address = Subnets.V4(subnet, 2);
         HostIPv6Address = Subnets.V6(subnet, 1);
@@ -40,10 +47,10 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     /// </summary>
     public static string? UnavailableReason => NetworkHost.UnavailableReason;
 
-    /// <summary>The namespace's name, <c>ctr-PID-N</c> (also the name of the root end of its veth pair).</summary>
+    /// <summary>The namespace's name, <c>ctr-N</c> with N its subnet (also the name of the root end of its veth pair).</summary>
     public string Name { get; }
 
-    /// <summary>The namespace's IPv4 address (on <c>eth0</c> inside), in 198.18.0.0/15.</summary>
+    /// <summary>The namespace's IPv4 address (on <c>eth0</c> inside), in 198.18.0.0/16.</summary>
     public IPAddress Address { get; }
 
     /// <summary>The root namespace's address on the veth pair, in the same /30.</summary>
@@ -57,7 +64,10 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
 
     /// <summary>
     /// Makes a namespace with its veth pair and addresses, after sweeping (once per process) what
-    /// killed test processes left.
+    /// killed test processes left. Its subnet and name are claimed on the machine first; if the
+    /// kernel has the name already (a process that sees other files, e.g. another container on the
+    /// host's network, made it), it backs off to another subnet and deletes nothing of the other's.
+    /// Cancelled or failed at any point, it leaves nothing behind.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The namespace, its links up.</returns>
@@ -66,27 +76,38 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     {
         NetworkHost.EnsureAvailable();
         await NetworkHost.SweepFirstAsync(cancellationToken).ConfigureAwait(false);
-        var subnet = Subnets.Take(await NetworkHost.ListAddressesAsync(cancellationToken).ConfigureAwait(false));
-        var ns = new NetworkNamespace(NetworkNames.Next(), subnet);
-        try
+        var taken = new HashSet<int>();
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            await ns.SetUpAsync(cancellationToken).ConfigureAwait(false);
-            return ns;
-        }
-        catch
-        {
+            var (subnet, claim) = Subnets.Claim(await NetworkHost.ListAddressesAsync(cancellationToken).ConfigureAwait(false), taken);
+            var ns = new NetworkNamespace(subnet, claim);
+            try
+            {
+                if (await ns.SetUpAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return ns;
+                }
+            }
+            catch
+            {
+                await ns.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            taken.Add(subnet);
             await ns.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
+
+        throw new NetworkSetupException($"the kernel had the name of {MaxAttempts} free subnets in a row already: another owner that this process cannot see uses them");
     }
 
     /// <summary>
     /// Removes what killed test processes left: every namespace, root link and root nftables table
-    /// named <c>ctr-PID-N</c> whose process is gone. <see cref="CreateAsync"/> does it once per
-    /// process by itself.
+    /// named <c>ctr-N</c> whose claim on the machine nobody holds (its owner is gone, however it
+    /// ended). <see cref="CreateAsync"/> does it once per process by itself.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>What was removed, e.g. <c>namespace ctr-4242-1</c>.</returns>
+    /// <returns>What was removed, e.g. <c>namespace ctr-4242</c>.</returns>
     /// <exception cref="NetworkSetupException">Not possible here, or a command failed.</exception>
     public static Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
     {
@@ -160,22 +181,18 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
 
         try
         {
-            // The veth pair first: the kernel destroys a deleted namespace (and the links in it)
-            // later, in the background; deleting the link is done when the command returns.
-            if ((await NetworkHost.ListLinksAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
+            // Only what this claim names, in this process's own /run/netns: the veth pair is
+            // deleted from inside the namespace, so a root link of the same name that another
+            // owner made (the reason a create backs off) is never touched.
+            if (_made && (await NetworkHost.ListNamespacesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
             {
-                await NetworkCommand.IpAsync(CancellationToken.None, "link", "delete", Name).ConfigureAwait(false);
-            }
-
-            if ((await NetworkHost.ListNamespacesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Name))
-            {
-                await NetworkCommand.IpAsync(CancellationToken.None, "netns", "delete", Name).ConfigureAwait(false);
+                await NetworkHost.RemoveNamespaceAsync(Name, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
         {
             NetworkHost.Disown(Name);
-            Subnets.Release(_subnet);
+            _claim.Dispose();
         }
     }
 
@@ -186,11 +203,27 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     internal Task AddRouteAsync(IPAddress destination, CancellationToken cancellationToken)
         => NetworkCommand.IpAsync(cancellationToken, "-n", Name, "route", "replace", $"{destination}/32", "via", HostAddress.ToString());
 
-    private async Task SetUpAsync(CancellationToken cancellationToken)
+    /// <summary>Makes the namespace; <see langword="false"/> if the kernel has its name already (another owner's), having made nothing.</summary>
+    private async Task<bool> SetUpAsync(CancellationToken cancellationToken)
     {
-        await NetworkCommand.IpAsync(cancellationToken, "netns", "add", Name).ConfigureAwait(false);
         NetworkHost.Own(Name, "netns");
-        await NetworkCommand.IpAsync(cancellationToken, "link", "add", Name, "type", "veth", "peer", "name", Inside, "netns", Name).ConfigureAwait(false);
+        _made = true; // from here on (cancelled, failed) the namespace may be there, and is this claim's
+        if (!await KernelTakesNameAsync(cancellationToken, "netns", "add", Name).ConfigureAwait(false))
+        {
+            _made = false; // not made by this create: left to the sweep
+            return false;
+        }
+
+        // The root end's name is the machine-wide arbiter: the link names of the root namespace
+        // are one set for every process on the host's network, whatever files it sees.
+        if (!await KernelTakesNameAsync(cancellationToken, "link", "add", Name, "type", "veth", "peer", "name", Inside, "netns", Name).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // The name is this claim's now: a service table of that name is a dead owner's leftover.
+        await NetworkHost.DeleteTableAsync("ip", Name, cancellationToken).ConfigureAwait(false);
+        await NetworkCommand.NftAsync(Name, NetworkFault.TableScript, false, cancellationToken).ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "addr", "add", $"{HostAddress}/30", "dev", Name).ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "addr", "add", $"{HostIPv6Address}/64", "dev", Name, "nodad").ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "link", "set", Name, "up").ConfigureAwait(false);
@@ -198,7 +231,21 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
         await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "addr", "add", $"{IPv6Address}/64", "dev", Inside, "nodad").ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", Inside, "up").ConfigureAwait(false);
         await NetworkCommand.IpAsync(cancellationToken, "-n", Name, "link", "set", "lo", "up").ConfigureAwait(false);
-        await NetworkCommand.NftAsync(Name, NetworkFault.TableScript, false, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Runs <c>ip ARGS</c> that makes something named; <see langword="false"/> if the kernel has the name already.</summary>
+    private static async Task<bool> KernelTakesNameAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        try
+        {
+            await NetworkCommand.IpAsync(cancellationToken, args).ConfigureAwait(false);
+            return true;
+        }
+        catch (NetworkSetupException ex) when (ex.Message.Contains("File exists", StringComparison.Ordinal))
+        {
+            return false;
+        }
     }
 
     private NetworkFault Add(NetworkFault fault)

@@ -112,7 +112,7 @@ public class NetworkFaultTests
 
         // Then: the drops made retransmits in its window, and the rule is gone.
         report.Window("rate 100/s from server").Retransmits.Should().BeGreaterThan(0);
-        Kernel.Rules(server.Namespace.Name).Should().NotContain("drop");
+        Kernel.FaultRules(server.Namespace.Name).Should().NotContain("drop");
         limit.IsApplied.Should().BeFalse();
     }
 

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using Ctraffic.Testing.Containers;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using FluentAssertions;
+
+namespace Ctraffic.Testing.Tests;
+
+/// <summary>
+/// Containers and test networks of parallel test processes: published on loopback only, labelled
+/// with their owner, swept once the owner is gone, and never left behind by a cancelled create.
+/// </summary>
+public class ContainerIsolationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AContainerWithoutANetworkIsPublishedOnLoopbackOnlyAndLabelledWithItsOwner()
+    {
+        DockerEnvironment.Require();
+
+        // Given / When: a server container without a test network.
+        await using var server = await CtrafficContainer.StartAsync(o => o.HostName = "loopback-only", Ct);
+
+        // Then: its port is bound to 127.0.0.1 (and [::1]), never to 0.0.0.0 or [::] ...
+        using var docker = ContainerOwnership.Client();
+        var inspect = await docker.Containers.InspectContainerAsync(server.Container.Id, Ct);
+        var bindings = inspect.NetworkSettings!.Ports!.Values.Where(v => v is not null).SelectMany(v => v).ToList();
+        bindings.Should().NotBeEmpty();
+        bindings.Select(b => b.HostIP).Should().OnlyContain(ip => ip == "127.0.0.1" || ip == "::1");
+        server.Address.Should().StartWith("127.0.0.1:");
+
+        // ... and it carries this process's claim and scope.
+        inspect.Config!.Labels.Should().Contain(ContainerOwnership.OwnerLabel, ContainerOwnership.Owner)
+            .And.Contain(ContainerOwnership.ScopeLabel, ContainerOwnership.Scope);
+        File.Exists(ContainerOwnership.Owner).Should().BeTrue("the owner's lock file is there while it lives");
+    }
+
+    [Fact]
+    public async Task TheSweepRemovesTheContainersAndNetworksOfAnOwnerThatIsGoneAndKeepsThoseOfALiveOne()
+    {
+        DockerEnvironment.Require();
+        using var docker = ContainerOwnership.Client();
+
+        // Given: a container and a network of an owner whose claim nobody holds (it was killed),
+        // a container of a live owner (this test holds its claim), and one of another scope.
+        var gone = Path.Combine(MachineClaim.DefaultDirectory, $"owner-{Guid.NewGuid():N}.lock");
+        using var live = MachineClaim.TryTake($"owner-{Guid.NewGuid():N}", "test")!;
+        var deadContainer = await CreateContainerAsync(docker, gone, ContainerOwnership.Scope);
+        var liveContainer = await CreateContainerAsync(docker, live.FilePath, ContainerOwnership.Scope);
+        var otherScope = await CreateContainerAsync(docker, gone, "another-boot/mnt:[1]");
+        var deadNetwork = await CreateNetworkAsync(docker, gone);
+        try
+        {
+            // When: the sweep runs.
+            var removed = await ContainerOwnership.SweepAsync(Ct);
+
+            // Then: the gone owner's container and network are removed, the others stay.
+            removed.Should().Contain($"container /{deadContainer}").And.Contain(r => r.StartsWith("network ctraffic-swept-", StringComparison.Ordinal));
+            (await ExistsAsync(docker, deadContainer)).Should().BeFalse();
+            (await ExistsAsync(docker, liveContainer)).Should().BeTrue("its owner lives");
+            (await ExistsAsync(docker, otherScope)).Should().BeTrue("an owner of another scope is not judged here");
+            (await docker.Networks.ListNetworksAsync(new NetworksListParameters(), Ct)).Should().NotContain(n => n.Name == deadNetwork);
+        }
+        finally
+        {
+            foreach (var name in new[] { deadContainer, liveContainer, otherScope })
+            {
+                try
+                {
+                    await docker.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+                }
+                catch (DockerContainerNotFoundException)
+                {
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ANetworkCreateCancelledAtAnyPointLeavesNoNetwork()
+    {
+        DockerEnvironment.Require();
+        using var docker = ContainerOwnership.Client();
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+
+        // Given: how long a whole create takes here.
+        var clock = Stopwatch.StartNew();
+        await (await CtrafficNetwork.CreateAsync(Ct)).DisposeAsync();
+        var whole = clock.Elapsed;
+
+        // When: creates are cancelled at random points of that length, 100 rounds or 90 s.
+        var (rounds, cancelled) = (0, 0);
+        clock.Restart();
+        while (rounds < 100 && clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            rounds++;
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            cts.CancelAfter(whole * random.NextDouble() * 1.2);
+            try
+            {
+                await (await CtrafficNetwork.CreateAsync(cts.Token)).DisposeAsync();
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                cancelled++;
+            }
+
+            // Then: no network of this process is left after any of them.
+            var mine = await docker.Networks.ListNetworksAsync(new NetworksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ContainerOwnership.OwnerLabel}={ContainerOwnership.Owner}"] = true } },
+            }, Ct);
+            mine.Select(n => n.Name).Should().BeEmpty($"round {rounds} (seed {seed}) left nothing");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{rounds} rounds, {cancelled} cancelled, a whole create {whole.TotalMilliseconds:0} ms, seed {seed}");
+        rounds.Should().BeGreaterThanOrEqualTo(20);
+        cancelled.Should().BeGreaterThan(0);
+    }
+
+    private static async Task<string> CreateContainerAsync(DockerClient docker, string owner, string scope)
+    {
+        var name = $"ctraffic-swept-{Guid.NewGuid():N}"[..30];
+        await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = DockerEnvironment.Image,
+            Name = name,
+            Labels = new Dictionary<string, string> { [ContainerOwnership.OwnerLabel] = owner, [ContainerOwnership.ScopeLabel] = scope },
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        }, Ct);
+        return name;
+    }
+
+    /// <summary>A network of <paramref name="owner"/> in a free /24 of 198.19.0.0/16 (never a default pool's).</summary>
+    private static async Task<string> CreateNetworkAsync(DockerClient docker, string owner)
+    {
+        var name = $"ctraffic-swept-{Guid.NewGuid():N}"[..30];
+        for (var attempt = 0; ; attempt++)
+        {
+            var third = Random.Shared.Next(0, 256);
+            try
+            {
+                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = name,
+                    Internal = true,
+                    Labels = new Dictionary<string, string> { [ContainerOwnership.OwnerLabel] = owner, [ContainerOwnership.ScopeLabel] = ContainerOwnership.Scope },
+                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = $"198.19.{third}.0/24" }] },
+                }, Ct);
+                return name;
+            }
+            catch (DockerApiException) when (attempt < 8)
+            {
+                // The /24 is taken: another.
+            }
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(DockerClient docker, string name)
+    {
+        try
+        {
+            await docker.Containers.InspectContainerAsync(name, Ct);
+            return true;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return false;
+        }
+    }
+}
