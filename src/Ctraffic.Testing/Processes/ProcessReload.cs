@@ -14,6 +14,8 @@ namespace Ctraffic.Testing;
 /// disruption's start) and the traffic reconnected to the new processes; the disruption ends when
 /// the last old process exits.</item>
 /// </list>
+/// The mark <see cref="EffectiveName"/> is when the old processes stopped listening: their drain
+/// (and <c>worker_shutdown_timeout</c>, <c>hard-stop-after</c>) starts there.
 /// </summary>
 public sealed class ProcessReload
 {
@@ -28,6 +30,13 @@ public sealed class ProcessReload
 
     /// <summary>The disruption's name on the traffic: <c>"reload NAME"</c>, <c>"reload NAME #2"</c> for the second, and so on.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The mark at which the reload took effect: <c>"reload NAME effective"</c>, when the new
+    /// processes served and the old ones had stopped listening — the start of their drain, from
+    /// which <c>worker_shutdown_timeout</c> and <c>hard-stop-after</c> count.
+    /// </summary>
+    public string EffectiveName => $"{Name} effective";
 
     /// <summary>The PIDs that served before the reload and are replaced (nginx's old workers, HAProxy's old process).</summary>
     public IReadOnlyList<int> OldProcesses { get; }

@@ -173,7 +173,8 @@ public sealed partial class ProcessServer : CtrafficServer
     /// Reloads the configuration the server's way (<see cref="ProcessServerOptions.ReloadMode"/>):
     /// writes the configuration again (<paramref name="configuration"/>, or
     /// <see cref="ProcessServerOptions.Configuration"/> written anew), opens the disruption
-    /// <c>"reload NAME"</c>, reloads, and returns once new processes serve. The disruption ends
+    /// <c>"reload NAME"</c>, reloads, and returns once new processes serve and no old one listens
+    /// any more (marked <c>"reload NAME effective"</c>: the old ones' drain begins). The disruption ends
     /// when the old processes have exited; <see cref="ProcessReload"/> tells a reload that kept
     /// the connections on them from one that moved them.
     /// </summary>
@@ -216,9 +217,16 @@ public sealed partial class ProcessServer : CtrafficServer
                     break;
             }
 
-            var fresh = await WaitForNewProcessesAsync(before, cancellationToken).ConfigureAwait(false);
+            await WaitForNewProcessesAsync(before, cancellationToken).ConfigureAwait(false);
             var mains = MainProcesses().Where(p => !HasExited(p) && p != old).Select(p => p.Id).Append(_main!.Id).ToHashSet();
-            var reload = new ProcessReload(name, [.. before.Where(p => !mains.Contains(p)).Order()], [.. fresh.Order()]);
+            List<int> replaced = [.. before.Where(p => !mains.Contains(p)).Order()];
+            await WaitUntilOldProcessesStopListeningAsync(replaced, cancellationToken).ConfigureAwait(false);
+
+            // Taken now, not at the first new process: nginx's master has forked all its new workers
+            // before it tells the old ones to stop listening.
+            var fresh = Processes.Except(before).Order();
+            var reload = new ProcessReload(name, replaced, [.. fresh]);
+            Mark(reload.EffectiveName);
             lock (_lock)
             {
                 _drains.Add(WatchDrainAsync(reload, span));
@@ -465,7 +473,7 @@ public sealed partial class ProcessServer : CtrafficServer
         }
     }
 
-    private async Task<HashSet<int>> WaitForNewProcessesAsync(HashSet<int> before, CancellationToken cancellationToken)
+    private async Task WaitForNewProcessesAsync(HashSet<int> before, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(_options.ReadyTimeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
@@ -476,7 +484,7 @@ public sealed partial class ProcessServer : CtrafficServer
             if (fresh.Count > 0)
             {
                 await WaitUntilReadyAsync(main, cancellationToken).ConfigureAwait(false);
-                return fresh;
+                return;
             }
 
             if (Stopwatch.GetTimestamp() > deadline)
@@ -485,6 +493,21 @@ public sealed partial class ProcessServer : CtrafficServer
             }
 
             await Task.Delay(10, cancellationToken).ConfigureAwait(false); // polls /proc until the new processes are there, with a deadline
+        }
+    }
+
+    /// <summary>Waits until no old process listens on the port: from then on, new connections go to the new processes (see <see cref="Listeners"/>).</summary>
+    private async Task WaitUntilOldProcessesStopListeningAsync(List<int> old, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.ReadyTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Listeners.On(_context.Port, old) is { Count: > 0 } listening)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{Name}: the old processes {string.Join(' ', listening)} still listen on port {_context.Port} {_options.ReadyTimeout.TotalSeconds:0.#} s after the reload{Tail()}");
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false); // polls /proc until the old processes close their listeners, with a deadline
         }
     }
 

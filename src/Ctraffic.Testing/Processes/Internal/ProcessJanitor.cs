@@ -112,7 +112,8 @@ internal static class ProcessJanitor
         }
     }
 
-    private static void Sweep()
+    /// <summary>Kills the servers of test processes that are gone and deletes their directories (run once by <see cref="CreateDirectory"/>).</summary>
+    internal static void Sweep()
     {
         if (!Directory.Exists(Root))
         {
