@@ -29,7 +29,8 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
 {
     protected Socket Socket { get; } = socket;
 
-    protected ConnectionState Connection { get; } = connection;
+    /// <summary>The connection slot it runs for.</summary>
+    public ConnectionState Connection { get; } = connection;
 
     /// <summary>The packet going out and its reply coming in.</summary>
     public byte[] Buffer { get; } = new byte[packetSize];
