@@ -21,22 +21,23 @@ public sealed class ProcessReload
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal ProcessReload(string name, IReadOnlyList<int> oldProcesses, IReadOnlyList<int> newProcesses)
+    internal ProcessReload(string name, string effectiveName, IReadOnlyList<int> oldProcesses, IReadOnlyList<int> newProcesses)
     {
         Name = name;
+        EffectiveName = effectiveName;
         OldProcesses = oldProcesses;
         NewProcesses = newProcesses;
     }
 
-    /// <summary>The disruption's name on the traffic: <c>"reload NAME"</c>, <c>"reload NAME #2"</c> for the second, and so on.</summary>
+    /// <summary>The disruption's name in the report: <c>"reload NAME"</c>, <c>"reload NAME#2"</c> for the second (the report's way to name a repeated mark), and so on.</summary>
     public string Name { get; }
 
     /// <summary>
-    /// The mark at which the reload took effect: <c>"reload NAME effective"</c>, when the new
+    /// The mark at which the reload took effect: <c>"reload NAME effective"</c> (<c>#2</c> and so on for later ones), when the new
     /// processes served and the old ones had stopped listening — the start of their drain, from
     /// which <c>worker_shutdown_timeout</c> and <c>hard-stop-after</c> count.
     /// </summary>
-    public string EffectiveName => $"{Name} effective";
+    public string EffectiveName { get; }
 
     /// <summary>The PIDs that served before the reload and are replaced (nginx's old workers, HAProxy's old process).</summary>
     public IReadOnlyList<int> OldProcesses { get; }

@@ -155,16 +155,17 @@ public sealed partial class ProcessServer : CtrafficServer
 
     /// <summary>
     /// Sends <paramref name="signal"/> to the main process, marked on the traffic as
-    /// <c>"SIGNAL NAME"</c> (<c>"SIGNAL NAME #2"</c> the second time, and so on) just before.
+    /// <c>"SIGNAL NAME"</c> just before (the report names the second such mark <c>"SIGNAL NAME#2"</c>, and so on).
     /// </summary>
     /// <param name="signal">The signal.</param>
-    /// <returns>The mark's name.</returns>
+    /// <returns>The mark's name in the report: <c>"SIGHUP nginx"</c>, <c>"SIGHUP nginx#2"</c> the second time.</returns>
     /// <exception cref="InvalidOperationException">The server is not running.</exception>
     public string Signal(UnixSignal signal)
     {
         var main = RunningMain();
-        var name = NextName($"{signal} {Name}");
-        Mark(name);
+        var mark = $"{signal} {Name}";
+        var name = Occurrence(mark);
+        Mark(mark);
         Posix.Signal(main.Id, signal);
         return name;
     }
@@ -194,8 +195,9 @@ public sealed partial class ProcessServer : CtrafficServer
         var old = RunningMain();
         WriteConfiguration(configuration);
         var before = ProcessTree.Of(MainProcesses().Select(p => p.Id));
-        var name = NextName($"reload {Name}");
-        var span = BeginDisruption(name);
+        var mark = $"reload {Name}";
+        var name = Occurrence(mark);
+        var span = BeginDisruption(mark);
         try
         {
             switch (_options.ReloadMode)
@@ -225,8 +227,8 @@ public sealed partial class ProcessServer : CtrafficServer
             // Taken now, not at the first new process: nginx's master has forked all its new workers
             // before it tells the old ones to stop listening.
             var fresh = Processes.Except(before).Order();
-            var reload = new ProcessReload(name, replaced, [.. fresh]);
-            Mark(reload.EffectiveName);
+            var reload = new ProcessReload(name, name == mark ? $"{mark} effective" : $"{mark} effective{name[mark.Length..]}", replaced, [.. fresh]);
+            Mark($"{mark} effective");
             lock (_lock)
             {
                 _drains.Add(WatchDrainAsync(reload, span));
@@ -600,12 +602,17 @@ public sealed partial class ProcessServer : CtrafficServer
         }
     }
 
-    private string NextName(string name)
+    /// <summary>
+    /// The report's name of this server's next mark <paramref name="name"/>: itself the first
+    /// time, <c>"NAME#2"</c> the second, as <see cref="Ctraffic.Reports.TrafficReport.Window"/> numbers
+    /// repeated marks (counted over the server's life: traffic started after a first reload numbers from 1).
+    /// </summary>
+    private string Occurrence(string name)
     {
         lock (_lock)
         {
             var count = _names[name] = _names.GetValueOrDefault(name) + 1;
-            return count == 1 ? name : string.Create(CultureInfo.InvariantCulture, $"{name} #{count}");
+            return count == 1 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}#{count}");
         }
     }
 
