@@ -1,3 +1,4 @@
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Processes;
@@ -46,6 +47,7 @@ public class HaproxyTests
         var mark = report.Marks.Single(m => m.Name == "reload haproxy");
         var drainStart = report.Marks.Single(m => m.Name == reload.EffectiveName).Time;
         report.Window("reload haproxy").Should().HaveLostConnections(20);
+        report.Window("reload haproxy").LostConnections.Should().OnlyContain(c => c.EndKind == ConnectionEndKind.PeerClosed, "the old processes close them");
         var ends = report.Window("reload haproxy").LostConnections.Select(c => c.Ended).ToList();
         ends.Should().OnlyContain(end => end - mark.Time >= TimeSpan.FromSeconds(0.95), "none is cut before the configured second has passed since the reload");
         ends.Should().OnlyContain(end => end - drainStart < TimeSpan.FromSeconds(1.3), "all are cut about a second after the old processes stopped listening");
@@ -63,7 +65,7 @@ public class HaproxyTests
         await using var traffic = await CtrafficFixture.StartAsync(o => { o.Server = haproxy; o.Connections = 30; }, Ct);
 
         await backends[1].KillAsync(Ct);
-        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), Ct);
         var kill = (await traffic.StopAsync(Ct)).Window("kill backend-2");
 
         kill.Should().HaveLostConnectionsOnlyOn("backend-2").And.HaveLostEveryConnectionOn("backend-2");

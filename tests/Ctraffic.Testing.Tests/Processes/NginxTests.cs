@@ -1,3 +1,4 @@
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Processes;
@@ -50,6 +51,7 @@ public class NginxTests
         var mark = report.Marks.Single(m => m.Name == "reload nginx");
         var drainStart = report.Marks.Single(m => m.Name == reload.EffectiveName).Time;
         report.Window("reload nginx").Should().HaveLostConnections(20);
+        report.Window("reload nginx").LostConnections.Should().OnlyContain(c => c.EndKind == ConnectionEndKind.PeerClosed, "the old processes close them");
         var ends = report.Window("reload nginx").LostConnections.Select(c => c.Ended).ToList();
         ends.Should().OnlyContain(end => end - mark.Time >= TimeSpan.FromSeconds(0.95), "none is cut before the configured second has passed since the reload");
         ends.Should().OnlyContain(end => end - drainStart < TimeSpan.FromSeconds(1.3), "all are cut about a second after the old processes stopped listening");
@@ -67,7 +69,7 @@ public class NginxTests
         await using var traffic = await CtrafficFixture.StartAsync(o => { o.Server = nginx; o.Connections = 30; }, Ct);
 
         await backends[1].KillAsync(Ct);
-        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
+        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), Ct);
         var kill = (await traffic.StopAsync(Ct)).Window("kill backend-2");
 
         kill.Should().HaveLostConnectionsOnlyOn("backend-2").And.HaveLostEveryConnectionOn("backend-2");
