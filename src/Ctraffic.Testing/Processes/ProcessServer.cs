@@ -248,12 +248,8 @@ public sealed partial class ProcessServer : CtrafficServer
     {
         foreach (var process in TakeAll())
         {
-            ProcessJanitor.KillGroup(process.Id);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            process.Dispose();
+            await EndAsync(process, cancellationToken).ConfigureAwait(false);
         }
-
-        KillStragglers();
     }
 
     /// <inheritdoc/>
@@ -273,12 +269,8 @@ public sealed partial class ProcessServer : CtrafficServer
                 Output($"did not exit within {_options.StopTimeout.TotalSeconds:0.#} s of {_options.StopSignal}: killed");
             }
 
-            ProcessJanitor.KillGroup(process.Id);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            process.Dispose();
+            await EndAsync(process, cancellationToken).ConfigureAwait(false);
         }
-
-        KillStragglers();
     }
 
     /// <inheritdoc/>
@@ -316,9 +308,7 @@ public sealed partial class ProcessServer : CtrafficServer
         await _lifetime.CancelAsync().ConfigureAwait(false);
         foreach (var process in TakeAll())
         {
-            ProcessJanitor.KillGroup(process.Id);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            process.Dispose();
+            await EndAsync(process, CancellationToken.None).ConfigureAwait(false);
         }
 
         KillStragglers();
@@ -331,6 +321,28 @@ public sealed partial class ProcessServer : CtrafficServer
         await Task.WhenAll(drains).ConfigureAwait(false);
         _lifetime.Dispose();
         ProcessJanitor.Delete(_directory);
+    }
+
+    /// <summary>
+    /// Kills a main process's group, and every process still carrying the server's directory (one
+    /// that left the group), before waiting for the exit: the wait also waits for the end of its
+    /// output, which a surviving child holding the pipe would keep open.
+    /// </summary>
+    private async Task EndAsync(Process process, CancellationToken cancellationToken)
+    {
+        ProcessJanitor.KillGroup(process.Id);
+        KillStragglers();
+        try
+        {
+            process.Kill(entireProcessTree: true); // setsid may not have made the group yet
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Exited already.
+        }
+
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        process.Dispose();
     }
 
     private static bool HasExited(Process process)
@@ -556,6 +568,7 @@ public sealed partial class ProcessServer : CtrafficServer
                 foreach (var gone in _retired.Where(HasExited).ToList())
                 {
                     _retired.Remove(gone);
+                    ProcessJanitor.Forget(gone.Id);
                     gone.Dispose();
                 }
             }

@@ -46,15 +46,20 @@ internal static class ProcessJanitor
         File.AppendAllText(Path.Combine(dir, "groups"), pid.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
-    /// <summary>Kills the group <paramref name="pid"/> leads (if it still does: else its last members are found by <see cref="Carrying"/>) and forgets it.</summary>
+    /// <summary>
+    /// Kills the group <paramref name="pid"/> started (also when its leader has exited and workers
+    /// remain: the group lives on while one member does) and forgets it. Called by the server
+    /// that started it, which still holds the process: the PID cannot have been reused as
+    /// another group's while a member of this one runs.
+    /// </summary>
     public static void KillGroup(int pid)
     {
         LiveGroups.TryRemove(pid, out _);
-        if (ProcessTree.IsGroupLeader(pid))
-        {
-            Posix.Signal(-pid, UnixSignal.SIGKILL);
-        }
+        Posix.Signal(-pid, UnixSignal.SIGKILL);
     }
+
+    /// <summary>Forgets the group <paramref name="pid"/> started, which has ended by itself (an old process after a reload).</summary>
+    public static void Forget(int pid) => LiveGroups.TryRemove(pid, out _);
 
     /// <summary>Deletes the directory of a disposed server.</summary>
     public static void Delete(string dir)
