@@ -51,7 +51,7 @@ public class NginxTests
         var mark = report.Marks.Single(m => m.Name == "reload nginx");
         var drainStart = report.Marks.Single(m => m.Name == reload.EffectiveName).Time;
         report.Window("reload nginx").Should().HaveLostConnections(20);
-        report.Window("reload nginx").LostConnections.Should().OnlyContain(c => c.EndKind == ConnectionEndKind.PeerClosed, "the old processes close them");
+        report.Window("reload nginx").LostConnections.Should().OnlyContain(c => c.EndKind == ConnectionEndKind.PeerClosed || c.EndKind == ConnectionEndKind.Reset, "the old processes close them (a FIN, or a reset when data was still unsent: seen once in 10 runs under load), none times out");
         var ends = report.Window("reload nginx").LostConnections.Select(c => c.Ended).ToList();
         ends.Should().OnlyContain(end => end - mark.Time >= TimeSpan.FromSeconds(0.95), "none is cut before the configured second has passed since the reload");
         ends.Should().OnlyContain(end => end - drainStart < TimeSpan.FromSeconds(1.3), "all are cut about a second after the old processes stopped listening");
