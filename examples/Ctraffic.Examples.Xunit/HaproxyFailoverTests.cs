@@ -12,15 +12,15 @@ public class HaproxyFailoverTests
     public async Task HaproxySendsTheConnectionsOfAKilledBackendToTheOthers()
     {
         var ct = TestContext.Current.CancellationToken;
-        if (Haproxy.Executable is null)
+        if (HaproxyOptions.UnavailableReason is { } reason)
         {
-            Assert.Skip("haproxy is not installed (apt-get install -y haproxy)");
+            Assert.Skip(reason);
         }
 
         // Given: 30 connections through HAProxy (round-robin, health checks every 100 ms) to
         // three in-process backends.
         await using var backends = Backends.StartInProcess(3);
-        await using var haproxy = await Haproxy.StartAsync(backends, ct);
+        await using var haproxy = await ProcessServer.StartHaproxyAsync(backends, cancellationToken: ct);
         await using var traffic = CtrafficFixture.Start(o =>
         {
             o.Server = haproxy;

@@ -5,21 +5,21 @@ using FluentAssertions;
 
 namespace Ctraffic.Examples;
 
-/// <summary>The HAProxy helper itself: it forwards to every backend, and disposing it ends the process.</summary>
+/// <summary>The HAProxy preset itself: it forwards to every backend, and disposing it ends the process.</summary>
 public class HaproxyTests
 {
     [Fact]
     public async Task HaproxySpreadsConnectionsOverItsBackendsAndEndsWhenDisposed()
     {
         var ct = TestContext.Current.CancellationToken;
-        if (Haproxy.Executable is null)
+        if (HaproxyOptions.UnavailableReason is { } reason)
         {
-            Assert.Skip("haproxy is not installed (apt-get install -y haproxy)");
+            Assert.Skip(reason);
         }
 
         // Given: HAProxy in front of three backends
         await using var backends = Backends.StartInProcess(3);
-        await using var haproxy = await Haproxy.StartAsync(backends, ct);
+        await using var haproxy = await ProcessServer.StartHaproxyAsync(backends, cancellationToken: ct);
 
         // When: six connections read the handshake's host name
         var hosts = new List<string>();
