@@ -4,11 +4,11 @@
 #   PACK_TOOL_ONLY=1 bash build/pack.sh FOLDER   the three tool packages only
 #   PACK_LIBRARIES_ONLY=1 bash build/pack.sh FOLDER   the library packages and the templates only
 #   PACK_VERSION=0.1.0 bash build/pack.sh         a version of your choice
+#   PACK_ARTIFACTS=DIR bash build/pack.sh         build under DIR, leaving the tree's bin/ and obj/ alone
+#   CTRAFFIC_SOURCELINK=1 bash build/pack.sh      with SourceLink (a clone with its git remote)
 # By default every pack has a version of its own, Directory.Build.props's with a UTC time stamp
 # (0.1.0-local.20261207154502): NuGet caches a package by id and version for good, so a second pack
 # of the same version would be shadowed by the first in every project that restored it once.
-#   PACK_ARTIFACTS=DIR bash build/pack.sh         build under DIR, leaving the tree's bin/ and obj/ alone
-#   CTRAFFIC_SOURCELINK=1 bash build/pack.sh      with SourceLink (a clone with its git remote)
 # The tool is three packages: Ctraffic.Cli (the pointer `dotnet tool install` reads), Ctraffic.Cli.linux-x64
 # (NativeAOT, needs a Linux x64 machine to build) and Ctraffic.Cli.any (framework-dependent, for
 # every other platform with the .NET 10 runtime).
