@@ -10,7 +10,8 @@ namespace Ctraffic.Cli.Tests.Tool;
 /// from that feed, <c>dotnet new ctraffic-xunit</c> (or <c>ctraffic-nunit</c>), and <c>dotnet test</c>,
 /// whose first test passes. HOME is a temporary folder, so the template hive, the NuGet
 /// configuration and the package folder are the test's own and the machine is left as it was.
-/// About a minute a template after the pack (<see cref="PackedLibraries"/>); bounded at 20.
+/// One to two minutes a template after the pack (<see cref="PackedLibraries"/>) on a busy 2-core
+/// machine, 9-11 minutes for the class with the pack; each test is bounded at 20 minutes, and so is the pack.
 /// </summary>
 [Collection(PackedLibrariesTests.Name)]
 public sealed class FirstHourTests(PackedLibraries packed) : IDisposable
