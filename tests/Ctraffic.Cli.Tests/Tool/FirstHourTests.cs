@@ -11,7 +11,7 @@ namespace Ctraffic.Cli.Tests.Tool;
 /// whose first test passes. HOME is a temporary folder, so the template hive, the NuGet
 /// configuration and the package folder are the test's own and the machine is left as it was.
 /// One to two minutes a template after the pack (<see cref="PackedLibraries"/>) on a busy 2-core
-/// machine, 9-11 minutes for the class with the pack; each test is bounded at 20 minutes, and so is the pack.
+/// machine, 9-17 minutes for the class with the pack (17 at a load average of 35); each test is bounded at 20 minutes, and so is the pack.
 /// </summary>
 [Collection(PackedLibrariesTests.Name)]
 public sealed class FirstHourTests(PackedLibraries packed) : IDisposable
