@@ -8,7 +8,7 @@ namespace Ctraffic.Cli.Tests.Abuse;
 /// <summary>
 /// What a hostile or broken peer does to a real <c>ctraffic -server</c>: after each abuse the
 /// server still echoes, its descriptors are back to their baseline, and its memory stayed within
-/// the bound stated here (README, "Server bounds under abuse").
+/// the bound stated here (docs/command.md, "Server bounds under abuse").
 /// </summary>
 public sealed class ServerAbuseTests
 {

@@ -9,17 +9,18 @@ namespace Ctraffic.Cli.Tests.Tool;
 /// <summary>
 /// The library packages, packed by <c>build/pack.sh</c> into a folder feed, carry what a user
 /// checks on NuGet, and a fresh test project that references them (no project reference, nothing
-/// of this repository's build settings) runs a resilience test with them. The pack builds under
-/// its own folder, with a version of its own, so neither the tree's output nor a cached package is
+/// of this repository's build settings) runs a resilience test with them. The pack
+/// (<see cref="PackedLibraries"/>, shared with <see cref="FirstHourTests"/>) builds under its own
+/// folder, with a version of its own, so neither the tree's output nor a cached package is
 /// involved. About a minute on 2 cores; bounded at 20.
 /// </summary>
-public sealed class LibraryPackageTests : IDisposable
+[Collection(PackedLibrariesTests.Name)]
+public sealed class LibraryPackageTests(PackedLibraries packed) : IDisposable
 {
     private static readonly string[] Libraries =
         ["Ctraffic", "Ctraffic.Server", "Ctraffic.Testing", "Ctraffic.Testing.Containers", "Ctraffic.Testing.Xunit", "Ctraffic.Testing.NUnit"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("ctraffic-libs-").FullName;
-    private readonly string _version = "0.1.0-feed." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -30,20 +31,17 @@ public sealed class LibraryPackageTests : IDisposable
         deadline.CancelAfter(Packing.Deadline);
         var ct = deadline.Token;
 
-        // Given the libraries packed into a folder feed
-        var feed = Path.Combine(_dir, "feed");
-        await Packing.PackAsync(feed, new Dictionary<string, string?>
-        {
-            ["PACK_LIBRARIES_ONLY"] = "1",
-            ["PACK_VERSION"] = _version,
-            ["PACK_ARTIFACTS"] = Path.Combine(_dir, "artifacts"),
-        }, ct);
+        // Given the libraries packed into a folder feed, with the version build/pack.sh gives every
+        // pack (Directory.Build.props's with a time stamp, so no cached package ever shadows it)
+        var feed = packed.Feed;
+        var version = packed.Version;
+        version.Should().MatchRegex(@"^\d+\.\d+\.\d+-local\.\d{14}$");
 
         // Then every library has its package and symbol package, with what NuGet shows
         foreach (var id in Libraries)
         {
-            File.Exists(Path.Combine(feed, $"{id}.{_version}.snupkg")).Should().BeTrue($"{id} has a symbol package");
-            PackageChecks(Path.Combine(feed, $"{id}.{_version}.nupkg"), id);
+            File.Exists(Path.Combine(feed, $"{id}.{version}.snupkg")).Should().BeTrue($"{id} has a symbol package");
+            PackageChecks(Path.Combine(feed, $"{id}.{version}.nupkg"), id);
         }
 
         // When a new xUnit v3 test project outside the repository references Ctraffic.Testing.Xunit
@@ -60,7 +58,7 @@ public sealed class LibraryPackageTests : IDisposable
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Ctraffic.Testing.Xunit" Version="{_version}" />
+                <PackageReference Include="Ctraffic.Testing.Xunit" Version="{version}" />
                 <PackageReference Include="xunit.v3" Version="{XunitVersion}" />
               </ItemGroup>
               <ItemGroup>
@@ -79,7 +77,7 @@ public sealed class LibraryPackageTests : IDisposable
         var output = Path.Combine(project, "bin", "Release", "net10.0");
         using (var deps = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "Consumer.Tests.deps.json"), ct)))
         {
-            var library = deps.RootElement.GetProperty("libraries").GetProperty($"Ctraffic.Testing.Xunit/{_version}");
+            var library = deps.RootElement.GetProperty("libraries").GetProperty($"Ctraffic.Testing.Xunit/{version}");
             library.GetProperty("type").GetString().Should().Be("package");
         }
 

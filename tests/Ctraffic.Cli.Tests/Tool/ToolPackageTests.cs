@@ -162,7 +162,13 @@ public sealed class ToolPackageTests(ToolPackageTests.PackedTool tool) : IClassF
             if (OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64)
             {
                 using var deadline = new CancellationTokenSource(Packing.Deadline);
-                await Packing.PackAsync(Feed, new Dictionary<string, string?> { ["PACK_TOOL_ONLY"] = "1" }, deadline.Token);
+                // The version of the command this test assembly references, which `-version` must print
+                // (build/pack.sh would give the pack a version of its own).
+                await Packing.PackAsync(Feed, new Dictionary<string, string?>
+                {
+                    ["PACK_TOOL_ONLY"] = "1",
+                    ["PACK_VERSION"] = CtrafficCommand.Version,
+                }, deadline.Token);
             }
         }
 
