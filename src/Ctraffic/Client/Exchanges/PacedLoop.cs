@@ -69,6 +69,7 @@ internal sealed class PacedLoop
             var bucket = started;
             while (true)
             {
+                conn = exchange.Current;
                 var now = _time.GetTimestamp();
                 if (now >= _deadline)
                 {
@@ -118,6 +119,11 @@ internal sealed class PacedLoop
                     break;
                 }
 
+                if (reply == Reply.Refused)
+                {
+                    continue;
+                }
+
                 if (reply == Reply.Lost)
                 {
                     _recorder.Lost(_time.GetTimestamp());
@@ -140,12 +146,17 @@ internal sealed class PacedLoop
         {
             error = exchange.Failure(op, GoErrors.Reason(ex));
         }
+        catch (Exception ex) when (exchange.FailureOf(op, ex) is { } failure)
+        {
+            error = failure;
+        }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             // Aborted by the run itself: not a failure of the connection.
         }
         finally
         {
+            conn = exchange.Current;
             io.Close();
             exchange.Close();
             _recorder.Ended(conn, error, error is null && lasted ? _deadline : _time.GetTimestamp());

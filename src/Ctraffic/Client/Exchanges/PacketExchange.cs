@@ -15,6 +15,9 @@ internal enum Reply
 
     /// <summary>The peer closed the connection (TCP end of stream).</summary>
     Closed,
+
+    /// <summary>An answer that is no success (an HTTP error response): counted by the exchange, not an echo; the next request goes on.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -30,6 +33,9 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
     protected Socket Socket { get; } = socket;
 
     protected ConnectionState Connection { get; } = connection;
+
+    /// <summary>The connection slot the packets are counted on now (HTTP: a new one after the server closed the last between requests).</summary>
+    public virtual ConnectionState Current => Connection;
 
     /// <summary>The packet going out and its reply coming in.</summary>
     public byte[] Buffer { get; } = new byte[packetSize];
@@ -67,6 +73,13 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
 
     /// <summary>The error text (Go's wording) of the connection failing in <paramref name="op"/> (<c>write</c> or <c>read</c>) for <paramref name="reason"/>.</summary>
     public abstract string Failure(string op, string reason);
+
+    /// <summary>
+    /// The error text of the connection failing in <paramref name="op"/> with <paramref name="error"/>,
+    /// an exception other than a socket's or the read time-out (HTTP: a reset, a protocol error);
+    /// <see langword="null"/> if it is not a failure of the connection.
+    /// </summary>
+    public virtual string? FailureOf(string op, Exception error) => null;
 
     /// <summary>The heartbeat's sample of the socket at <paramref name="now"/> (TCP: its retransmits).</summary>
     public virtual void Sample(long now)
