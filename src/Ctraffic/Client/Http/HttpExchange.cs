@@ -25,16 +25,18 @@ internal sealed class HttpExchange : PacketExchange
     private readonly HttpTraffic _traffic;
     private readonly Lane _lane;
     private readonly HttpMessageInvoker _invoker;
+    private readonly WireCounter _wire;
     private readonly TrafficRecorder _recorder;
     private Socket? _first;
     private volatile Socket _socket;
     private volatile ConnectionState _current;
     private Task<int>? _pending;
 
-    public HttpExchange(HttpTraffic traffic, SocketsHttpHandler wire, HttpMessageHandler handler, Socket socket, ConnectionState conn, Lane lane, int packetSize, TrafficRecorder recorder)
+    public HttpExchange(HttpTraffic traffic, SocketsHttpHandler wire, WireCounter counter, HttpMessageHandler handler, Socket socket, ConnectionState conn, Lane lane, int packetSize, TrafficRecorder recorder)
         : base(socket, conn, packetSize)
     {
         _traffic = traffic;
+        _wire = counter;
         _lane = lane;
         _recorder = recorder;
         _first = socket;
@@ -130,7 +132,9 @@ internal sealed class HttpExchange : PacketExchange
             return new NetworkStream(first, ownsSocket: true);
         }
 
-        var (conn, socket) = await _traffic.RemakeAsync(_current, _socket, _lane).ConfigureAwait(false);
+        var old = _current;
+        var lost = _wire.TakeFailure() is { } failure ? GoErrors.Op("read", old.Local, old.Remote, Reason(failure)) : null;
+        var (conn, socket) = await _traffic.RemakeAsync(old, _socket, _lane, lost).ConfigureAwait(false);
         _socket = socket;
         _current = conn;
         return new NetworkStream(socket, ownsSocket: true);
@@ -172,7 +176,7 @@ internal sealed class HttpExchange : PacketExchange
 
             return success ? 1 : 0;
         }
-        catch (Exception) when (_traffic.Stopping)
+        catch (Exception ex) when (_traffic.Stopping || RunEndedException.IsIn(ex))
         {
             throw new OperationCanceledException("the run stopped");
         }

@@ -76,13 +76,14 @@ internal sealed class HttpTraffic
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        HttpMessageHandler handler = new WireCounter(wire, Outcomes);
+        var counter = new WireCounter(wire, Outcomes);
+        HttpMessageHandler handler = counter;
         if (_options.HttpHandler is { } wrap)
         {
             handler = wrap(handler) ?? throw new InvalidOperationException($"{nameof(TrafficOptions.HttpHandler)} returned null");
         }
 
-        return new HttpExchange(this, wire, handler, socket, conn, lane, packetSize, _run.Recorder);
+        return new HttpExchange(this, wire, counter, handler, socket, conn, lane, packetSize, _run.Recorder);
     }
 
     /// <summary>A new request.</summary>
@@ -107,8 +108,15 @@ internal sealed class HttpTraffic
     /// slot is connected as after a failure — but at once, and not held to the 2-second rule: an
     /// HTTP client re-makes such a connection for the request waiting, it is no re-connect after a loss.
     /// </summary>
-    /// <exception cref="OperationCanceledException">The run stopped, or its connection slots are used up.</exception>
-    public async ValueTask<(ConnectionState Conn, Socket Socket)> RemakeAsync(ConnectionState old, Socket oldSocket, Lane lane)
+    /// <exception cref="RunEndedException">The run stopped or its time is up, or its connection slots are used up.</exception>
+    /// <param name="old">The slot of the connection that ended.</param>
+    /// <param name="oldSocket">Its socket (for its final retransmits).</param>
+    /// <param name="lane">The lane.</param>
+    /// <param name="lost">
+    /// The error text when the connection broke with a request in flight that a handler of the test
+    /// then retried: a lost connection (failed, as after a failed request), not one closed by the server.
+    /// </param>
+    public async ValueTask<(ConnectionState Conn, Socket Socket)> RemakeAsync(ConnectionState old, Socket oldSocket, Lane lane, string? lost)
     {
         var now = _run.Time.GetTimestamp();
         if (TcpInfo.TotalRetransmits(oldSocket) is { } retransmits)
@@ -117,19 +125,27 @@ internal sealed class HttpTraffic
             _run.Recorder.Retransmits(old, retransmits, now);
         }
 
-        _run.Recorder.Ended(old, null, now);
-        Outcomes.ClosedByServer();
+        _run.Recorder.Ended(old, lost, now);
+        if (lost is null)
+        {
+            Outcomes.ClosedByServer();
+        }
+        else
+        {
+            _run.Recorder.Failed(old, now);
+        }
+
         _connector.Release(lane);
         if (Stopping)
         {
-            throw new OperationCanceledException("the run stopped");
+            throw new RunEndedException("the run stopped");
         }
 
         var conn = _run.Recorder.Open(lane.Index, now);
         if (conn is null)
         {
             _run.RequestStop(TrafficEndReason.TooManyReconnects);
-            throw new OperationCanceledException("too many re-connects");
+            throw new RunEndedException("too many re-connects");
         }
 
         lane.Connections++;
@@ -137,7 +153,7 @@ internal sealed class HttpTraffic
         if (socket is null)
         {
             _run.Recorder.Ended(conn, null, _connector.GaveUpAt(_run.Time.GetTimestamp()));
-            throw new OperationCanceledException("the run stopped");
+            throw new RunEndedException("the run stopped");
         }
 
         return (conn, socket);
