@@ -105,7 +105,7 @@ public class HttpTrafficTests
         stats.Http.ClosedByServer.Should().BeGreaterThanOrEqualTo(stats.Received - 4, "every response closes its connection");
         stats.ConnStats.Should().HaveCountGreaterThanOrEqualTo((int)stats.Http.ClosedByServer).And.HaveCountLessThanOrEqualTo(4 + (int)stats.Http.ClosedByServer)
             .And.OnlyContain(c => c.Error == null);
-        stats.ConnStats.Where(c => c.Received > 0).Should().HaveCountGreaterThan(20).And.OnlyContain(c => c.Host == "kestrel-1");
+        stats.ConnStats.Where(c => c.Received > 0).Should().HaveCountGreaterThan(8, "each lane went through several connections").And.OnlyContain(c => c.Host == "kestrel-1");
     }
 
     [Fact]
