@@ -12,7 +12,7 @@ public class InProcessHttpServerTests
     public async Task AGracefulRestartOfAnHttp2ServerFailsNoRequest()
     {
         await using var server = await CtrafficServer.InProcessHttpAsync(http2: true, s => s.HostName = "web-v1", cancellationToken: Ct);
-        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Client = TrafficClient.Http2; o.Connections = 4; o.RequestRate = 80; });
+        await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Client = TrafficClient.Http2; o.Connections = 4; o.RequestRate = 80; o.ReadTimeout = TimeSpan.FromSeconds(5); });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
 
         await server.StopAsync(Ct); // GOAWAY on every connection: the clients go elsewhere (here: nowhere, until the start)
@@ -31,7 +31,7 @@ public class InProcessHttpServerTests
     [Fact]
     public async Task HttpTrafficStartsItsOwnServerWhenGivenNone()
     {
-        await using var traffic = CtrafficFixture.Start(o => { o.Client = TrafficClient.Http; o.Connections = 2; o.RequestRate = 40; });
+        await using var traffic = CtrafficFixture.Start(o => { o.Client = TrafficClient.Http; o.Connections = 2; o.RequestRate = 40; o.ReadTimeout = TimeSpan.FromSeconds(5); });
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
         await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 20, TimeSpan.FromSeconds(5));
 
