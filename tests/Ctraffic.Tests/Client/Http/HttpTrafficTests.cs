@@ -103,7 +103,7 @@ public class HttpTrafficTests
         stats.FailedConnections.Should().Be(0);
         stats.Received.Should().BeInRange(stats.Sent - 4, stats.Sent, "a request whose new connection the end of the run cut off is abandoned, not failed");
         stats.Http.ClosedByServer.Should().BeGreaterThanOrEqualTo(stats.Received - 4, "every response closes its connection")
-            .And.BeGreaterThanOrEqualTo(4);
+            .And.BePositive();
         stats.ConnStats.Should().HaveCountGreaterThanOrEqualTo((int)stats.Http.ClosedByServer).And.HaveCountLessThanOrEqualTo(4 + (int)stats.Http.ClosedByServer)
             .And.OnlyContain(c => c.Error == null);
         stats.ConnStats.Where(c => c.Received > 0).Should().HaveCountGreaterThanOrEqualTo(4, "each lane went through connections").And.OnlyContain(c => c.Host == "kestrel-1");
