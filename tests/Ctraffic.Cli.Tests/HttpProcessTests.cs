@@ -58,7 +58,7 @@ public class HttpProcessTests
     [Fact]
     public async Task LocalRunsAnInProcessHttpServer()
     {
-        var (code, stdout, stderr) = await CtrafficProcess.RunAsync(TimeSpan.FromSeconds(30), "-local", "-client", "h2", "-path", "/status/503", "-rate", "20", "-timeout", "3s");
+        var (code, stdout, stderr) = await CtrafficProcess.RunAsync(TimeSpan.FromSeconds(30), "-local", "-client", "h2", "-path", "/status/503", "-rate", "20", "-timeout", "6s");
 
         code.Should().Be(0, stderr);
         var stats = Json(stdout);
