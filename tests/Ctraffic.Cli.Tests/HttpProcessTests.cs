@@ -41,7 +41,7 @@ public class HttpProcessTests
         (await ListensAsync(client == "http" ? h1 : h2)).Should().BeTrue(server.Stderr);
 
         var (code, stdout, stderr) = await CtrafficProcess.RunAsync(TimeSpan.FromSeconds(30),
-            "-client", client, "-address", $"127.0.0.1:{(client == "http" ? h1 : h2)}", "-nconn", "3", "-rate", "30", "-timeout", "4s", "-stats", "all");
+            "-client", client, "-address", $"127.0.0.1:{(client == "http" ? h1 : h2)}", "-nconn", "3", "-rate", "30", "-timeout", "10s", "-stats", "all");
 
         code.Should().Be(0, stderr);
         var stats = Json(stdout);
