@@ -12,7 +12,7 @@ namespace Ctraffic.Testing;
 /// monitor line to the test's output every second (and to <see cref="TestContext.Progress"/>, to
 /// watch it live), stops with the test's cancellation (<c>[CancelAfter]</c>), and when it stops (or
 /// is disposed) writes the statistics JSON and the timeline SVG to the test's work directory,
-/// attaches both to the test result and writes a summary to the output. <see cref="Attach"/> does
+/// attaches both to the test result and writes a summary to the output. <see cref="Attach(TrafficReport)"/> does
 /// the same for any report (e.g. a window).
 /// </summary>
 public static class NUnitTraffic
@@ -32,22 +32,44 @@ public static class NUnitTraffic
     /// </summary>
     /// <param name="report">The report, or a window of it.</param>
     /// <returns>The paths of the two files.</returns>
-    public static IReadOnlyList<string> Attach(TrafficReport report)
+    public static IReadOnlyList<string> Attach(TrafficReport report) => Attach(report, null);
+
+    /// <summary>
+    /// As <see cref="Attach(TrafficReport)"/>, under <paramref name="name"/>: <c>ctraffic-NAME.json</c>
+    /// and <c>ctraffic-NAME-timeline.svg</c> (see <see cref="ContinuousTrafficOptions.Name"/>).
+    /// Safe from any thread: two reports never get the same names.
+    /// </summary>
+    /// <param name="report">The report, or a window of it.</param>
+    /// <param name="name">1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'; <see langword="null"/> for none.</param>
+    /// <returns>The paths of the two files.</returns>
+    /// <exception cref="ArgumentException">The name is not of those characters.</exception>
+    public static IReadOnlyList<string> Attach(TrafficReport report, string? name)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (name is not null && !AttachmentNames.IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' cannot name an attachment: use 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_'", nameof(name));
+        }
+
         var context = TestContext.CurrentContext;
         var folder = Path.Combine(context.WorkDirectory, "ctraffic", FolderName(context.Test));
         Directory.CreateDirectory(folder);
         // Numbered by what this test attached already: files of an earlier run are overwritten.
-        var attached = TestExecutionContext.CurrentContext.CurrentResult.TestAttachments.Select(a => Path.GetFileName(a.FilePath)).ToHashSet(StringComparer.Ordinal);
-        var (jsonName, svgName) = AttachmentNames.Next(attached.Contains);
-        var json = Path.Combine(folder, jsonName);
-        var svg = Path.Combine(folder, svgName);
-        File.WriteAllText(json, report.ToJson(), Encoding.UTF8);
-        File.WriteAllText(svg, ReportSvg.Timeline(report), Encoding.UTF8);
-        TestContext.AddTestAttachment(json, "ctraffic statistics (JSON)");
-        TestContext.AddTestAttachment(svg, "ctraffic timeline (SVG)");
-        TestContext.Out.WriteLine(TrafficSummary.Paragraph(report));
+        var result = TestExecutionContext.CurrentContext.CurrentResult;
+        string json, svg;
+        lock (AttachmentNames.Gate)
+        {
+            var attached = result.TestAttachments.Select(a => Path.GetFileName(a.FilePath)).ToHashSet(StringComparer.Ordinal);
+            var (jsonName, svgName) = AttachmentNames.Next(attached.Contains, name);
+            json = Path.Combine(folder, jsonName);
+            svg = Path.Combine(folder, svgName);
+            File.WriteAllText(json, report.ToJson(), Encoding.UTF8);
+            File.WriteAllText(svg, ReportSvg.Timeline(report), Encoding.UTF8);
+            TestContext.AddTestAttachment(json, "ctraffic statistics (JSON)");
+            TestContext.AddTestAttachment(svg, "ctraffic timeline (SVG)");
+        }
+
+        TestContext.Out.WriteLine(TrafficSummary.Paragraph(report, name));
         return [json, svg];
     }
 

@@ -32,20 +32,47 @@ public static class XunitTraffic
     public static void Attach(TrafficReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        Attach(TestContext.Current, report);
+        Attach(TestContext.Current, report, null);
+    }
+
+    /// <summary>
+    /// Attaches <paramref name="report"/> to the current test under <paramref name="name"/>:
+    /// <c>ctraffic-NAME.json</c> and <c>ctraffic-NAME-timeline.svg</c> (see <see cref="ContinuousTrafficOptions.Name"/>).
+    /// Safe from any thread: two reports never get the same names.
+    /// </summary>
+    /// <param name="report">The report, or a window of it.</param>
+    /// <param name="name">1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'.</param>
+    /// <exception cref="ArgumentException">The name is not of those characters.</exception>
+    /// <exception cref="InvalidOperationException">Not called from a test.</exception>
+    public static void Attach(TrafficReport report, string name)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!AttachmentNames.IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' cannot name an attachment: use 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_'", nameof(name));
+        }
+
+        Attach(TestContext.Current, report, name);
     }
 
     /// <summary>Attaches <paramref name="report"/> to the test of <paramref name="context"/>.</summary>
-    internal static void Attach(ITestContext context, TrafficReport report)
+    internal static void Attach(ITestContext context, TrafficReport report, string? name)
     {
         if (context.Test is null || context.Attachments is not { } attachments)
         {
             throw new InvalidOperationException("XunitTraffic.Attach is for use in a test: there is no current test to attach the report to");
         }
 
-        var (json, timeline) = AttachmentNames.Next(attachments.ContainsKey);
-        context.AddAttachment(json, Encoding.UTF8.GetBytes(report.ToJson()), "application/json");
-        context.AddAttachment(timeline, Encoding.UTF8.GetBytes(ReportSvg.Timeline(report)), "image/svg+xml");
-        context.TestOutputHelper?.WriteLine(TrafficSummary.Paragraph(report));
+        var jsonBytes = Encoding.UTF8.GetBytes(report.ToJson());
+        var svgBytes = Encoding.UTF8.GetBytes(ReportSvg.Timeline(report));
+        lock (AttachmentNames.Gate)
+        {
+            var (json, timeline) = AttachmentNames.Next(attachments.ContainsKey, name);
+            context.AddAttachment(json, jsonBytes, "application/json");
+            context.AddAttachment(timeline, svgBytes, "image/svg+xml");
+        }
+
+        context.TestOutputHelper?.WriteLine(TrafficSummary.Paragraph(report, name));
     }
 }

@@ -25,6 +25,14 @@ public sealed class ContinuousTrafficOptions
     /// </summary>
     public string? Address { get; set; }
 
+    /// <summary>
+    /// A name for the traffic, when a test runs more than one: its attachments are then
+    /// <c>ctraffic-NAME.json</c> and <c>ctraffic-NAME-timeline.svg</c>, and its summary starts with it.
+    /// 1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'. The default value is <see langword="null"/>
+    /// (<c>ctraffic.json</c>, then <c>ctraffic-2.json</c> ... in the order the traffics stop).
+    /// </summary>
+    public string? Name { get; set; }
+
     /// <summary>Number of connections. The default value is 10.</summary>
     public int Connections { get; set; } = 10;
 
@@ -125,6 +133,11 @@ public sealed class ContinuousTrafficOptions
             }
         }
 
+        if (Name is not null && !Internal.AttachmentNames.IsValid(Name))
+        {
+            throw new ArgumentException($"{nameof(Name)} '{Name}' must be 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_' (it names the attachments).", nameof(Name));
+        }
+
         if (SteadyStateTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(SteadyStateTimeout), $"{nameof(SteadyStateTimeout)} must be positive, was {SteadyStateTimeout}.");
@@ -155,6 +168,7 @@ public sealed class ContinuousTrafficOptions
         HostHeader = HostHeader,
         SuccessStatusCodes = SuccessStatusCodes,
         HttpHandler = HttpHandler,
+        HostRoundTrips = true,
     };
 
     internal ContinuousTrafficOptions Clone() => (ContinuousTrafficOptions)MemberwiseClone();

@@ -54,7 +54,7 @@ public static class CtrafficFixture
             var stopped = options.Stopped;
             options.Stopped = report =>
             {
-                test.Attach(report);
+                test.Attach(report, options.Name);
                 stopped?.Invoke(report);
             };
             cancellationToken = test.CancellationToken;

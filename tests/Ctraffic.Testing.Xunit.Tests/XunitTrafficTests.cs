@@ -81,6 +81,63 @@ public class XunitTrafficTests
     }
 
     [Fact]
+    public async Task FourTrafficsStoppedAtOnceGetFourPairsOfAttachments()
+    {
+        // Given four traffics in one test, two of them named
+        var traffics = new[]
+        {
+            CtrafficFixture.Start(o => o.Connections = 1),
+            CtrafficFixture.Start(o => o.Connections = 1),
+            CtrafficFixture.Start(o => { o.Connections = 1; o.Name = "frontend"; }),
+            CtrafficFixture.Start(o => { o.Connections = 1; o.Name = "backend.v2"; }),
+        };
+
+        // When all are stopped at once
+        await Task.WhenAll(traffics.Select(t => Task.Run(() => t.StopAsync(Ct), Ct)));
+        foreach (var t in traffics)
+        {
+            await t.DisposeAsync();
+        }
+
+        // Then no name collided, and the named ones are attached under their names
+        Attachments.Keys.Should().BeEquivalentTo(
+            "ctraffic.json", "ctraffic-timeline.svg", "ctraffic-2.json", "ctraffic-timeline-2.svg",
+            "ctraffic-frontend.json", "ctraffic-frontend-timeline.svg", "ctraffic-backend.v2.json", "ctraffic-backend.v2-timeline.svg");
+    }
+
+    [Fact]
+    public async Task AttachingFromEightThreadsAtOnceNeverCollides()
+    {
+        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 1; o.Name = "shared"; });
+        var report = await traffic.StopAsync(Ct);
+        var context = TestContext.Current;
+
+        // When 8 threads attach windows of it at once, 5 times each
+        using var start = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait(Ct);
+            for (var i = 0; i < 5; i++)
+            {
+                XunitTraffic.Attach(report, "shared");
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        // Then every attachment has a name of its own: the traffic's own pair and 40 more
+        context.Attachments!.Keys.Where(k => k.EndsWith(".json", StringComparison.Ordinal)).Should().HaveCount(41).And.OnlyHaveUniqueItems();
+        context.Attachments.Keys.Should().Contain(["ctraffic-shared.json", "ctraffic-shared-41.json", "ctraffic-shared-timeline-41.svg"]);
+    }
+
+    [Fact]
+    public void ANameThatCannotNameAFileIsRefused()
+    {
+        var start = () => CtrafficFixture.Start(o => o.Name = "../x");
+        start.Should().Throw<ArgumentException>().WithMessage("*Name '../x' must be 1 to 64 of A-Z*");
+    }
+
+    [Fact]
     public async Task AServerKillShowsInTheSummaryWithItsOutagesAndMarks()
     {
         await using var traffic = CtrafficFixture.Start(o => o.Connections = 4);
@@ -93,7 +150,7 @@ public class XunitTrafficTests
 
         report.Outages.Should().NotBeEmpty();
         TestContext.Current.TestOutputHelper!.Output.Should().MatchRegex(
-            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' at \d+\.\d+ s\.");
+            @"ctraffic run .*lost connections 4 \(4 reset by the peer \(RST\)\).*\. 4 lost: 4 reset by the peer \(RST\); \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' from \d+\.\d+ s to \d+\.\d+ s\.");
     }
 
     [Fact]

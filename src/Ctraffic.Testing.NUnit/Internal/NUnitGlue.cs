@@ -30,6 +30,6 @@ internal sealed class NUnitGlue : TestFrameworkGlue
             }
         }
 
-        public override void Attach(TrafficReport report) => NUnitTraffic.Attach(report);
+        public override void Attach(TrafficReport report, string? name) => NUnitTraffic.Attach(report, name);
     }
 }

@@ -28,6 +28,6 @@ internal sealed class XunitGlue : TestFrameworkGlue
             }
         }
 
-        public override void Attach(TrafficReport report) => XunitTraffic.Attach(context, report);
+        public override void Attach(TrafficReport report, string? name) => XunitTraffic.Attach(context, report, name);
     }
 }

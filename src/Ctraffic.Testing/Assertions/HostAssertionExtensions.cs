@@ -36,8 +36,8 @@ public static class HostAssertionExtensions
         var changes = Changes(assertions, [host]);
         var open = changes.AtStart.FirstOrDefault(h => h.Host == host);
         Fail(open is { Connections: > 0 } && open.Lasting == 0, $"every connection on {host} to be lost", changes, () => open is null or { Connections: 0 }
-            ? $"none was open on it at {S(changes.Window.Period.Start)}"
-            : $"{open.Lasting} of the {open.Connections} open on it at {S(changes.Window.Period.Start)} lasted");
+            ? $"none was open on it when the window began"
+            : $"{open.Lasting} of the {open.Connections} open on it when the window began lasted");
         return new AndConstraint<TrafficReportAssertions>(assertions);
     }
 
@@ -86,8 +86,6 @@ public static class HostAssertionExtensions
 
     private static string List(string[] hosts) => hosts.Length == 1 ? hosts[0] : string.Join(", ", hosts[..^1]) + " or " + hosts[^1];
 
-    private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture) + " s";
-
     private static void Fail(bool condition, string expectation, HostChanges changes, Func<string> actual)
     {
         if (condition)
@@ -95,7 +93,7 @@ public static class HostAssertionExtensions
             return;
         }
 
-        var where = changes.Window.Name is null ? "" : $" (window '{changes.Window.Name}')";
+        var where = changes.Window.Name is null ? "" : $" (in {changes.Window.Description}, {changes.Window.Period} into the run)";
         // The texts go in as the message itself: braces in them are not placeholders.
         Execute.Assertion.FailWith(Escape($"Expected {expectation}, but {actual()}{where}."));
     }

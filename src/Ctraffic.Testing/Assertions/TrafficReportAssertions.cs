@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ctraffic.Reports;
+using Ctraffic.Statistics;
 using FluentAssertions;
 using FluentAssertions.Execution;
 using FluentAssertions.Primitives;
@@ -57,12 +58,66 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
-    /// <summary>Every packet sent was echoed (nothing lost in flight).</summary>
+    /// <summary>
+    /// No packet sent in the window was lost: every one was echoed, or was still in flight when the
+    /// report was made or the run stopped (<see cref="TrafficReport.InFlight"/>, not a loss). Packets
+    /// belong to the window of their send time, with their echoes, so a window edge cannot make a loss.
+    /// </summary>
     public AndConstraint<TrafficReportAssertions> HaveLostNoPackets(string because = "", params object[] becauseArgs)
     {
-        var lost = Subject.Sent - Subject.Received;
-        Fail(lost == 0, "every packet echoed", because, becauseArgs,
-            () => $"{lost} of {Subject.Sent} packets got no echo{(Subject.LostConnections.Count > 0 ? $" ({Subject.LostInFlight} in flight on {Subject.LostConnections.Count} lost connections)" : "")}{Where(Subject)}");
+        var lost = Subject.PacketsLost;
+        Fail(lost == 0, "every packet echoed", because, becauseArgs, () =>
+        {
+            var parts = new List<string>();
+            if (Subject.LostInFlight > 0)
+            {
+                parts.Add($"{Subject.LostInFlight} in flight on lost connections");
+            }
+
+            if (Subject.Lost > 0)
+            {
+                parts.Add($"{Subject.Lost} datagrams without a reply");
+            }
+
+            var inFlight = Subject.InFlight > 0 ? $"; {Subject.InFlight} more were still in flight, not counted" : "";
+            return $"{lost} of {Subject.Sent} packets sent got no echo ({string.Join(", ", parts)}){inFlight}{Where(Subject)}";
+        });
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>
+    /// Connections were lost in the window only by the ways in <paramref name="kinds"/> (e.g.
+    /// <see cref="ConnectionEndKind.PeerClosed"/> for a graceful reload); none lost passes too.
+    /// </summary>
+    public AndConstraint<TrafficReportAssertions> HaveLostConnectionsOnlyBy(params ConnectionEndKind[] kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        if (kinds.Length == 0)
+        {
+            throw new ArgumentException("name one kind at least", nameof(kinds));
+        }
+
+        var other = Subject.LostConnections.Where(c => !kinds.Contains(c.EndKind)).ToList();
+        Fail(other.Count == 0, $"connections lost only by {string.Join(" or ", kinds.Select(ConnectionEnds.Describe))}", "", [],
+            () => $"{other.Count} of {Subject.LostConnections.Count} lost were {ConnectionEnds.Summarize(other.Select(c => c.EndKind))}, " +
+                  $"the first {Subject.DescribeTime(other.Min(c => c.Ended))}{Where(Subject)}");
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
+    /// <summary>
+    /// Every connection lost in the window ended from <paramref name="from"/> to <paramref name="to"/>
+    /// after the window's start (a reload at the window's start that must cut connections only once
+    /// its grace time is up: <c>HaveLostConnectionsOnlyBetween(TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6))</c>);
+    /// none lost passes too.
+    /// </summary>
+    public AndConstraint<TrafficReportAssertions> HaveLostConnectionsOnlyBetween(TimeSpan from, TimeSpan to, string because = "", params object[] becauseArgs)
+    {
+        var start = Subject.Period.Start;
+        var outside = Subject.LostConnections.Where(c => c.Ended - start < from || c.Ended - start > to).ToList();
+        Fail(outside.Count == 0, $"connections lost only {S(from)} to {S(to)} after the start of {Subject.Description}", because, becauseArgs,
+            () => $"{outside.Count} of {Subject.LostConnections.Count} lost ended outside it, " +
+                  string.Join(", ", outside.Select(c => c.Ended).Order().Take(3).Select(Subject.DescribeTime)) +
+                  (outside.Count > 3 ? ", ..." : "") + Where(Subject));
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
@@ -72,7 +127,7 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         var longest = Subject.Outages.Count == 0 ? null : Subject.Outages.MaxBy(o => o.Duration);
         Fail(longest is null || longest.Duration <= limit, $"no outage longer than {S(limit)}", because, becauseArgs,
             () => $"{Subject.Outages.Count(o => o.Duration > limit)} of {Subject.Outages.Count} outages were longer, the longest {S(longest!.Duration)} " +
-                  $"on connection {longest.Connection} from {S(longest.Start)}{(longest.Recovered ? "" : " (never recovered)")}{Where(Subject)}");
+                  $"on connection {longest.Connection} from {Subject.DescribeTime(longest.Start)}{(longest.Recovered ? "" : " (never recovered)")}{Where(Subject)}");
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
@@ -82,8 +137,8 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         var slowest = Subject.Reconnects.Count == 0 ? null : Subject.Reconnects.MaxBy(r => r.TimeToRecover ?? TimeSpan.MaxValue);
         var ok = slowest is null || (slowest.TimeToRecover is { } t && t <= limit);
         Fail(ok, $"recovery within {S(limit)}", because, becauseArgs, () => slowest!.TimeToRecover is { } t
-            ? $"connection {slowest.Connection}, failed at {S(slowest.FailedAt)}, took {S(t)} to get an echo again{Where(Subject)}"
-            : $"connection {slowest.Connection}, failed at {S(slowest.FailedAt)}, never got an echo again{Where(Subject)}");
+            ? $"connection {slowest.Connection}, lost {Subject.DescribeTime(slowest.FailedAt)}, took {S(t)} to get an echo again{Where(Subject)}"
+            : $"connection {slowest.Connection}, lost {Subject.DescribeTime(slowest.FailedAt)}, never got an echo again{Where(Subject)}");
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
@@ -118,14 +173,12 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         var lost = report.LostConnections;
         var first = lost.Min(c => c.Ended);
         var last = lost.Max(c => c.Ended);
-        var when = first == last ? $"at {S(first)}" : $"between {S(first)} and {S(last)}";
-        var hosts = lost.GroupBy(c => c.Host.Length == 0 ? "(unknown)" : c.Host).OrderByDescending(g => g.Count()).ToList();
+        var when = first == last ? report.DescribeTime(first) : $"from {report.DescribeTime(first)} to {report.DescribeTime(last)}";
+        var hosts = lost.GroupBy(c => c.Host.Length == 0 ? HostStatistics.NoReply : c.Host).OrderByDescending(g => g.Count()).ToList();
         var where = hosts.Count == 1
             ? $"all on host {hosts[0].Key}"
             : "on hosts " + string.Join(", ", hosts.Select(g => $"{g.Key} ({g.Count()})"));
-        // Group by the reason ("connection reset by peer"), not the text with its addresses.
-        var error = lost.GroupBy(c => Reason(c.Error!)).OrderByDescending(g => g.Count()).First();
-        return $"{lost.Count} of {report.Connections} failed {when}, {where}; {(error.Count() == lost.Count ? "all" : "mostly")} with \"{error.Key}\"{Where(report)}";
+        return $"{lost.Count} of {report.Connections} were lost {when}, {where}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{Where(report)}";
     }
 
     private static string LocalLag(TrafficReport report)
@@ -139,13 +192,7 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         return $"; {report.DroppedLocal} dropped because the sender itself woke late (the machine was busy: pacing lag p99 {Ms(stats.PacingLagP99)}, max {Ms(stats.PacingLagMax)})";
     }
 
-    private static string Reason(string error)
-    {
-        var colon = error.LastIndexOf(": ", StringComparison.Ordinal);
-        return colon < 0 ? error : error[(colon + 2)..];
-    }
-
-    private static string Where(TrafficReport report) => report.Name is null ? "" : $" (window '{report.Name}')";
+    private static string Where(TrafficReport report) => report.Name is null ? "" : $" (in {report.Description}, {report.Period} into the run)";
 
     private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
 

@@ -113,7 +113,9 @@ public sealed class LoadBalancer : CtrafficServer
     /// <summary>
     /// Drains <paramref name="backend"/>: no new connection goes to it; the open ones go on until
     /// they end or until <paramref name="grace"/> has passed, when the balancer resets those left.
-    /// Then it leaves the pool. Marks the disruption <c>"drain NAME"</c> for as long as it lasts.
+    /// Then it leaves the pool. Marks the disruption <c>"drain NAME"</c> for as long as it lasts: when
+    /// it reset connections, until <see cref="ResetSettle"/> after the resets, so that the clients
+    /// see them (and count them) inside the drain's window rather than in the next one's.
     /// </summary>
     /// <param name="backend">A backend in the pool.</param>
     /// <param name="grace">How long the open connections may go on; <see langword="null"/> for <see cref="LoadBalancerOptions.DrainGrace"/>.</param>
@@ -144,8 +146,16 @@ public sealed class LoadBalancer : CtrafficServer
             reset++;
         }
 
+        if (reset > 0)
+        {
+            await Task.Delay(ResetSettle, TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return reset;
     }
+
+    /// <summary>How long a drain's window goes on after it reset connections: the clients see a reset within milliseconds, and 250 ms leaves room for a busy machine.</summary>
+    public static TimeSpan ResetSettle { get; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Adds <paramref name="replacement"/>, then drains <paramref name="backend"/> (see <see cref="DrainAsync"/>).</summary>
     /// <param name="backend">A backend in the pool.</param>

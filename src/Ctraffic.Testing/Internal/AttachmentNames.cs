@@ -4,7 +4,10 @@ namespace Ctraffic.Testing.Internal;
 
 /// <summary>
 /// The names under which a report is attached to a test: <c>ctraffic.json</c> and
-/// <c>ctraffic-timeline.svg</c>, then <c>ctraffic-2.json</c> ... for more reports in one test.
+/// <c>ctraffic-timeline.svg</c>, or <c>ctraffic-NAME.json</c> and <c>ctraffic-NAME-timeline.svg</c>
+/// for traffic with a <see cref="ContinuousTrafficOptions.Name"/>; more reports under the same
+/// name in one test get <c>-2</c>, <c>-3</c> ... (<c>ctraffic-2.json</c>, <c>ctraffic-timeline-2.svg</c>). Names are taken under <see cref="Gate"/>, so
+/// reports attached from several threads at once never get the same name.
 /// </summary>
 internal static class AttachmentNames
 {
@@ -14,18 +17,23 @@ internal static class AttachmentNames
     /// <summary>The timeline graph.</summary>
     public const string Timeline = "ctraffic-timeline.svg";
 
-    /// <summary>The first pair of names neither of which <paramref name="taken"/> has.</summary>
-    public static (string Json, string Timeline) Next(Func<string, bool> taken)
+    /// <summary>Held while a pair of names is chosen and attached: choosing and attaching are one step.</summary>
+    public static Lock Gate { get; } = new();
+
+    /// <summary>The first pair of names for <paramref name="name"/> neither of which <paramref name="taken"/> has; call under <see cref="Gate"/>.</summary>
+    public static (string Json, string Timeline) Next(Func<string, bool> taken, string? name = null)
     {
+        var stem = name is null ? "ctraffic" : "ctraffic-" + name;
         var suffix = "";
-        for (var n = 2; taken(With(Json, suffix)) || taken(With(Timeline, suffix)); n++)
+        for (var n = 2; taken(stem + suffix + ".json") || taken(stem + "-timeline" + suffix + ".svg"); n++)
         {
             suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
         }
 
-        return (With(Json, suffix), With(Timeline, suffix));
+        return (stem + suffix + ".json", stem + "-timeline" + suffix + ".svg");
     }
 
-    private static string With(string name, string suffix)
-        => suffix.Length == 0 ? name : string.Concat(Path.GetFileNameWithoutExtension(name), suffix, Path.GetExtension(name));
+    /// <summary>Whether <paramref name="name"/> can name traffic in file names: 1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'.</summary>
+    public static bool IsValid(string name)
+        => name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 }

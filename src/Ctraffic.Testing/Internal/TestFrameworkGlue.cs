@@ -22,6 +22,6 @@ internal abstract class CurrentTest
     /// <summary>Writes a line to the test's output; never throws (the output may be gone once the test has ended).</summary>
     public abstract void WriteLine(string line);
 
-    /// <summary>Attaches the report (JSON and timeline SVG) to the test result and writes its summary to the output.</summary>
-    public abstract void Attach(TrafficReport report);
+    /// <summary>Attaches the report (JSON and timeline SVG) of the traffic named <paramref name="name"/> (if any) to the test result and writes its summary to the output.</summary>
+    public abstract void Attach(TrafficReport report, string? name);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ctraffic.Reports;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Testing.Internal;
 
@@ -8,9 +9,14 @@ namespace Ctraffic.Testing.Internal;
 /// <remarks>Used by the test-framework glue.</remarks>
 internal static class TrafficSummary
 {
-    public static string Paragraph(TrafficReport report)
+    public static string Paragraph(TrafficReport report, string? name = null)
     {
-        var text = new StringBuilder("ctraffic ").Append(report).Append(". ");
+        var text = new StringBuilder(name is null ? "ctraffic " : $"ctraffic '{name}': ").Append(report).Append(". ");
+        if (report.LostConnections.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{report.LostConnections.Count} lost: {ConnectionEnds.Summarize(report.LostConnections.Select(c => c.EndKind))}; ");
+        }
+
         var outages = report.Outages;
         if (outages.Count == 0)
         {
@@ -37,7 +43,9 @@ internal static class TrafficSummary
 
         if (report.Marks.Count > 0)
         {
-            text.Append(" Marks: ").AppendJoin(", ", report.Marks.Select(m => $"'{m.Name}' at {S(m.Time)}")).Append('.');
+            text.Append(" Marks: ").AppendJoin(", ", report.Marks.Select(m => m.End is { } end
+                ? $"'{m.Name}' from {S(m.Time)} to {S(end)}"
+                : $"'{m.Name}' at {S(m.Time)}")).Append('.');
         }
 
         return text.ToString();

@@ -9,6 +9,7 @@ internal static class SvgLineChartRenderer
 {
     private const int MaximumDotted = 40;
     private const string MarkerColor = "#555555";
+    private const string SpanColor = "#fbe3d9";
 
     public static string Render(SvgLineChart chart)
     {
@@ -16,7 +17,7 @@ internal static class SvgLineChartRenderer
         var layout = new SvgLayout(series.Any(s => s.Axis == SvgAxisSide.Right));
         var all = series.SelectMany(s => s.Points).ToArray();
         var markers = chart.Markers.Where(m => double.IsFinite(m.X)).ToArray();
-        var xs = all.Select(p => p.X).Concat(markers.Select(m => m.X)).ToArray();
+        var xs = all.Select(p => p.X).Concat(markers.Select(m => m.X)).Concat(markers.Select(m => m.EndX ?? m.X).Where(double.IsFinite)).ToArray();
         var from = chart.XFrom is { } f && double.IsFinite(f) ? Math.Min(f, Min(xs)) : Math.Min(0, Min(xs));
         var x = new SvgScale(from, Max(xs), SvgLayout.Left, layout.Right);
         var y = YScale(series.Where(s => s.Axis == SvgAxisSide.Left).SelectMany(s => s.Points), layout);
@@ -68,6 +69,20 @@ internal static class SvgLineChartRenderer
         if (markers.Length == 0)
         {
             return;
+        }
+
+        var spans = markers.Where(m => m.EndX is { } end && double.IsFinite(end) && end > m.X).ToArray();
+        if (spans.Length > 0)
+        {
+            canvas.BeginGroup("spans");
+            foreach (var span in spans)
+            {
+                var (from, to) = (x.Map(span.X), x.Map(span.EndX!.Value));
+                canvas.Rect(from, SvgLayout.Top, Math.Max(1, to - from), SvgLayout.Bottom - SvgLayout.Top, SpanColor,
+                    [("class", "span"), ("data-span", span.Label)], span.Label);
+            }
+
+            canvas.EndGroup();
         }
 
         canvas.BeginGroup("markers");

@@ -1,3 +1,4 @@
+using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
 using Ctraffic.Statistics;
@@ -12,6 +13,7 @@ namespace Ctraffic.Client;
 /// <param name="Recorder">Where everything that happens is counted.</param>
 /// <param name="RequestStop">Stops the run for a reason (e.g. the source addresses ran out).</param>
 /// <param name="Stop">Cancelled when the run stops.</param>
+/// <param name="Ends">Sees TCP connections end when they happen; <see langword="null"/> where it cannot (then at the next packet).</param>
 internal sealed record RunContext(
     TimeProvider Time,
     RunClock Clock,
@@ -19,4 +21,5 @@ internal sealed record RunContext(
     Pacer Pacer,
     TrafficRecorder Recorder,
     Action<TrafficEndReason> RequestStop,
+    EndWatch? Ends,
     CancellationToken Stop);

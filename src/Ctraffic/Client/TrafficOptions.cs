@@ -132,6 +132,14 @@ public sealed class TrafficOptions
     /// </summary>
     public ISourceAddressProvider? SourceAddresses { get; set; }
 
+    /// <summary>
+    /// Whether round-trip times are also kept per server host (for <see cref="Reports.HostStatistics.Rtt"/>),
+    /// per second, for at most <see cref="Reports.HostStatistics.MaximumHostsWithRtt"/> hosts: about
+    /// 10 KB per host and second of traffic. The default value is <see langword="false"/> (the command
+    /// leaves it off for long runs; the test library turns it on).
+    /// </summary>
+    public bool HostRoundTrips { get; set; }
+
     /// <summary>The clock of the run. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -26,6 +26,7 @@ public sealed class TrafficRun : IAsyncDisposable
     private readonly long _intervalTicks;
     private readonly Lane[] _lanes;
     private readonly Pacer _pacer;
+    private readonly EndWatch? _ends;
     private readonly TrafficRecorder _recorder;
     private readonly Connector _connector;
     private readonly LaneRunner _runner;
@@ -58,9 +59,10 @@ public sealed class TrafficRun : IAsyncDisposable
         _intervalTicks = _clock.ToTicks(TimeSpan.FromSeconds(packetSize / bytesPerSecond));
         _lanes = Lane.Spread(options.Connections, Math.Min(_intervalTicks, _clock.ToTicks(MaxStartSpread)), _intervalTicks);
 
-        _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold));
+        _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold), options.HostRoundTrips);
         Action<TrafficEndReason> requestStop = RequestStop;
-        var run = new RunContext(_time, _clock, _deadline, _pacer, _recorder, requestStop, _stop.Token);
+        _ends = options.Protocol == TrafficProtocol.Tcp ? EndWatch.TryCreate(EndSeen) : null;
+        var run = new RunContext(_time, _clock, _deadline, _pacer, _recorder, requestStop, _ends, _stop.Token);
         _connector = new Connector(options, run);
         var loop = new PacedLoop(run, packetSize, bytesPerSecond, _intervalTicks, _clock.ToTicks(options.ReadTimeout));
         _http = options.Client == TrafficClient.Echo ? null : new HttpTraffic(options, run, _connector);
@@ -188,6 +190,7 @@ public sealed class TrafficRun : IAsyncDisposable
         _heartbeat.Dispose();
         _sampler.Dispose();
         _pacer.Dispose();
+        _ends?.Dispose();
         await _externalCancel.DisposeAsync().ConfigureAwait(false);
         FinalDuration = _clock.ToTime(_clock.Since(end));
         Interlocked.CompareExchange(ref _endReason,
@@ -229,4 +232,14 @@ public sealed class TrafficRun : IAsyncDisposable
     }
 
     private void TakeSample() => _recorder.AddSample(Snapshot());
+
+    /// <summary>The end watch saw the connection in <paramref name="slot"/> of <paramref name="lane"/> end: its end is recorded now, and the lane woken to read it.</summary>
+    private void EndSeen(int lane, int slot)
+    {
+        if ((uint)lane < (uint)_lanes.Length && _lanes[lane].Exchange?.Connection is { } conn && conn.Slot == slot
+            && conn.SeeEnd(_time.GetTimestamp()))
+        {
+            _pacer.Wake(_lanes[lane].Waiter);
+        }
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class Pacer : IDisposable
     private readonly ITimer? _timer;
     private readonly AutoResetEvent? _wake;
     private readonly long _tickTicks;
-    private readonly PriorityQueue<PacerWaiter, long> _queue = new();
+    private readonly PriorityQueue<(PacerWaiter Waiter, int Ticket), long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Stack<Batch> _spare = new();
     private long _armedFor = long.MaxValue;
@@ -74,13 +74,35 @@ internal sealed class Pacer : IDisposable
             }
 
             waiter.Prepare();
-            _queue.Enqueue(waiter, due);
+            waiter.Queued = true;
+            _queue.Enqueue((waiter, ++waiter.Ticket), due);
             if (due < _armedFor)
             {
                 Arm(due);
             }
 
             return waiter.AsValueTask();
+        }
+    }
+
+    /// <summary>
+    /// Ends the wait of <paramref name="waiter"/> now, as if it were due (its continuation runs on
+    /// the thread pool); nothing if it is not waiting. Its queue entry stays, stale, until its time.
+    /// </summary>
+    public void Wake(PacerWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (_stopped || !waiter.Queued)
+            {
+                return;
+            }
+
+            waiter.Queued = false;
+            waiter.Ticket++;
+            var batch = _spare.TryPop(out var b) ? b : new Batch(this);
+            batch.Add(waiter, true);
+            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
         }
     }
 
@@ -178,9 +200,16 @@ internal sealed class Pacer : IDisposable
     private void Dispatch(long now, bool result)
     {
         Batch? batch = null;
-        while (_queue.TryPeek(out var w, out var due) && due <= now)
+        while (_queue.TryPeek(out var entry, out var due) && due <= now)
         {
             _queue.Dequeue();
+            var w = entry.Waiter;
+            if (!w.Queued || w.Ticket != entry.Ticket)
+            {
+                continue;
+            }
+
+            w.Queued = false;
             batch ??= _spare.TryPop(out var b) ? b : new Batch(this);
             batch.Add(w, result);
             if (batch.Count == BatchSize)

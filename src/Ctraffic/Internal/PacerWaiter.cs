@@ -11,6 +11,12 @@ internal sealed class PacerWaiter : IValueTaskSource<bool>
 {
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
 
+    /// <summary>The ticket of the wait in the pacer's queue; a queue entry with another is stale (the wait was woken early).</summary>
+    internal int Ticket;
+
+    /// <summary>Whether the waiter is waiting in the pacer's queue (under the pacer's lock).</summary>
+    internal bool Queued;
+
     internal void Prepare() => _core.Reset();
 
     internal ValueTask<bool> AsValueTask() => new(this, _core.Version);

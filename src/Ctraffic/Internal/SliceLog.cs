@@ -23,8 +23,57 @@ internal sealed class SliceLog
     /// <summary>The number of slices touched so far (an upper bound).</summary>
     public int Count { get; private set; }
 
-    /// <summary>The slice holding <paramref name="sinceStart"/> (ticks since the run start).</summary>
+    /// <summary>The slice, or part of a slice, holding <paramref name="sinceStart"/> (ticks since the run start).</summary>
     public Slice At(long sinceStart)
+    {
+        var part = Whole(sinceStart);
+        while (part.Next is { } next && next.StartTicks <= sinceStart)
+        {
+            part = next;
+        }
+
+        return part;
+    }
+
+    /// <summary>
+    /// Splits the slice holding <paramref name="sinceStart"/> there: what is counted from then on
+    /// goes into a part of its own. Marks do this, so that windows between marks are exact.
+    /// </summary>
+    public void Split(long sinceStart)
+    {
+        sinceStart = Math.Max(0, sinceStart);
+        var whole = Whole(sinceStart);
+        lock (_grow)
+        {
+            var part = whole;
+            while (part.Next is { } next && next.StartTicks <= sinceStart)
+            {
+                part = next;
+            }
+
+            if (part.StartTicks != sinceStart)
+            {
+                part.Next = new Slice(sinceStart) { Next = part.Next };
+            }
+        }
+    }
+
+    /// <summary>
+    /// The round-trip histogram of the second holding <paramref name="sinceStart"/>: round trips
+    /// are kept per second (in the second's first slice), since a histogram per 100 ms would cost
+    /// tens of MB an hour.
+    /// </summary>
+    public LogHistogram RttAt(long sinceStart)
+    {
+        var second = _sliceTicks * SlicesPerRtt;
+        return Whole(sinceStart - (sinceStart % second)).GetOrCreateRtt();
+    }
+
+    /// <summary>Slices per round-trip histogram (one a second).</summary>
+    public const int SlicesPerRtt = 10;
+
+    /// <summary>The whole 100 ms slice (its first part) holding <paramref name="sinceStart"/>.</summary>
+    private Slice Whole(long sinceStart)
     {
         var index = (int)Math.Max(0, sinceStart / _sliceTicks);
         var chunks = Volatile.Read(ref _chunks);
@@ -37,21 +86,7 @@ internal sealed class SliceLog
         return Create(index);
     }
 
-    /// <summary>
-    /// The round-trip histogram of the second holding <paramref name="sinceStart"/>: round trips
-    /// are kept per second (in the second's first slice), since a histogram per 100 ms would cost
-    /// tens of MB an hour.
-    /// </summary>
-    public LogHistogram RttAt(long sinceStart)
-    {
-        var second = _sliceTicks * SlicesPerRtt;
-        return At(sinceStart - (sinceStart % second)).GetOrCreateRtt();
-    }
-
-    /// <summary>Slices per round-trip histogram (one a second).</summary>
-    public const int SlicesPerRtt = 10;
-
-    /// <summary>The slice with this index, or <see langword="null"/> if nothing happened in it.</summary>
+    /// <summary>The slice with this index (its first part; the others follow by <see cref="Slice.Next"/>), or <see langword="null"/> if nothing happened in it.</summary>
     public Slice? Get(int index)
     {
         var chunks = Volatile.Read(ref _chunks);
@@ -75,7 +110,7 @@ internal sealed class SliceLog
             var slice = chunk[index % ChunkSize];
             if (slice is null)
             {
-                slice = new Slice();
+                slice = new Slice((long)index * _sliceTicks);
                 Volatile.Write(ref chunk[index % ChunkSize], slice);
             }
 

@@ -9,8 +9,11 @@ namespace Ctraffic.Reports;
 /// </summary>
 public sealed class HostChanges
 {
-    /// <summary>The host name of connections that never got a reply (no handshake), e.g. a lost connection that did not come back.</summary>
-    public const string NoHost = "(none)";
+    /// <summary>
+    /// The host name of connections that never got a reply (so never learnt their server's name),
+    /// and where a lost connection came back when it did not come back: <see cref="HostStatistics.NoReply"/>.
+    /// </summary>
+    public const string NoHost = HostStatistics.NoReply;
 
     private HostChanges(TrafficReport window)
     {
@@ -82,7 +85,7 @@ public sealed class HostChanges
         => $"at start {Describe(AtStart)}; lost {(Lost.Count == 0 ? "none" : string.Join(", ", Lost.Select(l => $"{l.Value} on {l.Key}")))}; " +
            $"moved {(Moves.Count == 0 ? "none" : string.Join(", ", Moves))}; at end {Describe(AtEnd)}";
 
-    internal static string HostOf(ConnectionStats c) => c.Host.Length == 0 ? NoHost : c.Host;
+    internal static string HostOf(ConnectionStats c) => HostStatistics.HostOf(c);
 
     private static string Describe(IReadOnlyList<HostStatistics> hosts)
         => hosts.Count == 0 ? "none" : string.Join(", ", hosts.Select(h => $"{h.Host} {h.Connections}"));

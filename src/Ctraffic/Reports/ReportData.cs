@@ -25,6 +25,12 @@ internal sealed class ReportData
 
     public required TimeSpan End { get; init; }
 
+    /// <summary>Packets in flight when the data was taken (a live run), per slice part of their send time.</summary>
+    public IReadOnlyDictionary<Slice, int> InFlight { get; init; } = new Dictionary<Slice, int>();
+
+    /// <summary>Round trips per host and second, if the run recorded them.</summary>
+    public HostRoundTrips? HostRtt { get; init; }
+
     /// <summary>Whether the run was still going on when the data was taken (its slices still fill).</summary>
     public bool Live { get; init; }
 

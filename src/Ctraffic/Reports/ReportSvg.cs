@@ -2,7 +2,12 @@ using Ctraffic.Charts;
 
 namespace Ctraffic.Reports;
 
-/// <summary>Graphs of a <see cref="TrafficReport"/> as standalone SVG documents (900×500, no scripts, no external resources; each series a <c>&lt;polyline class="series" data-series="NAME"&gt;</c>, each mark a <c>&lt;line class="marker" data-marker="NAME"&gt;</c>).</summary>
+/// <summary>
+/// Graphs of a <see cref="TrafficReport"/> as standalone SVG documents (900×500, no scripts, no
+/// external resources; each series a <c>&lt;polyline class="series" data-series="NAME"&gt;</c>, each
+/// mark a <c>&lt;line class="marker" data-marker="NAME"&gt;</c>, each disruption's span from its start
+/// to its end a shaded <c>&lt;rect class="span" data-span="NAME"&gt;</c>).
+/// </summary>
 public static class ReportSvg
 {
     /// <summary>The name of the series of echoes received, in KB/s (left axis).</summary>
@@ -14,13 +19,17 @@ public static class ReportSvg
     /// <summary>The name of the series of connections in an outage (right axis).</summary>
     public const string OutageSeries = "Outages";
 
+    /// <summary>The name of the series of connections lost per slice (right axis).</summary>
+    public const string LostConnectionsSeries = "Lost connections";
+
     private static readonly TimeSpan SliceLength = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// The timeline of <paramref name="report"/> (the whole run, or the window it covers) in 100 ms
     /// slices: the echoes received as KB/s on the left axis; on the right axis the packets dropped in
-    /// the slice and the number of connections in an outage during it (<see cref="TrafficReport.Outages"/>);
-    /// each mark of the covered span as a labelled vertical line. Times are seconds from the start of the run.
+    /// the slice, the number of connections in an outage during it (<see cref="TrafficReport.Outages"/>)
+    /// and the connections lost in it; each mark of the covered span as a labelled vertical line, and
+    /// each disruption shaded from its start to its end. Times are seconds from the start of the run.
     /// </summary>
     /// <param name="report">The report, e.g. from <c>ContinuousTraffic.StopAsync</c>.</param>
     /// <returns>The SVG text.</returns>
@@ -33,6 +42,7 @@ public static class ReportSvg
         var received = new List<SvgPoint>(timeline.Count);
         var dropped = new List<SvgPoint>(timeline.Count);
         var outages = new List<SvgPoint>(timeline.Count);
+        var lost = new List<SvgPoint>(timeline.Count);
         for (var i = 0; i < timeline.Count; i++)
         {
             // A slice cut short by the start or end of the window counts for the time it covers.
@@ -49,6 +59,7 @@ public static class ReportSvg
             received.Add(new SvgPoint(x, slice.Received * kilobytes / covered.TotalSeconds));
             dropped.Add(new SvgPoint(x, slice.Dropped));
             outages.Add(new SvgPoint(x, inOutage[i]));
+            lost.Add(new SvgPoint(x, slice.LostConnections));
         }
 
         var chart = new SvgLineChart
@@ -57,14 +68,16 @@ public static class ReportSvg
             XLabel = "Time (s)",
             XFrom = report.Period.Start.TotalSeconds,
             YLabel = "Received (KB/s)",
-            Y2Label = "Dropped packets / connections in outage",
+            Y2Label = "Dropped packets / connections in outage / lost",
             Series =
             [
                 new SvgSeries(ReceivedSeries, received),
                 new SvgSeries(DroppedSeries, dropped) { Axis = SvgAxisSide.Right },
                 new SvgSeries(OutageSeries, outages) { Axis = SvgAxisSide.Right },
+                new SvgSeries(LostConnectionsSeries, lost) { Axis = SvgAxisSide.Right },
             ],
-            Markers = [.. report.Marks.Where(m => report.Period.Contains(m.Time)).Select(m => new SvgMarker(m.Name, m.Time.TotalSeconds))],
+            Markers = [.. report.Marks.Where(m => report.Period.Overlaps(m.Time, m.End ?? m.Time))
+                .Select(m => new SvgMarker(m.Name, m.Time.TotalSeconds, m.End is { } end && end > m.Time ? Math.Min(end.Ticks, report.Period.End.Ticks) / (double)TimeSpan.TicksPerSecond : null))],
         };
         return SvgWriter.Write(chart);
     }

@@ -14,7 +14,7 @@ public sealed class TrafficReport
     private readonly ReportData _data;
     private RttStatistics? _rtt;
 
-    internal TrafficReport(ReportData data, TimeWindow window, string? name, RttStatistics? rtt = null)
+    internal TrafficReport(ReportData data, TimeWindow window, string? name, RttStatistics? rtt = null, Mark? mark = null)
     {
         // A live run goes on while the report is made: round trips are taken first, and every
         // round trip is counted as received before it is recorded, so Rtt.Count <= Received.
@@ -22,11 +22,16 @@ public sealed class TrafficReport
         _data = data;
         Period = window;
         Name = name;
+        Mark = mark;
         var whole = name is null;
         var stats = data.Statistics;
-        var inWindow = stats.ConnStats.Where(c => c.Error is not null && window.Contains(c.Ended)).ToList();
+        var inWindow = stats.ConnStats.Where(c => c.Error is not null && Includes(c.Ended)).ToList();
         LostConnections = inWindow;
         FailedConnections = whole ? stats.FailedConnections : inWindow.Count;
+        var sums = SumSlices(whole ? new TimeWindow(TimeSpan.Zero, TimeSpan.MaxValue) : window);
+        InFlight = sums.InFlight;
+        LostInFlight = sums.LostInFlight;
+        Lost = sums.Lost;
         if (whole)
         {
             Sent = stats.Sent;
@@ -34,26 +39,22 @@ public sealed class TrafficReport
             Dropped = stats.Dropped;
             DroppedLocal = stats.DroppedLocal;
             FailedConnects = stats.FailedConnects;
-            Retransmits = stats.Retransmits;
+            Retransmits = Math.Max(stats.Retransmits, sums.Retransmits);
         }
         else
         {
-            (Sent, Received, Dropped, DroppedLocal) = SumSlices(window);
-            FailedConnects = stats.ConnStats.Where(c => window.Contains(c.Started)).Sum(c => c.FailedConnects);
+            (Sent, Received, Dropped, DroppedLocal, Retransmits) = (sums.Sent, sums.Received, sums.Dropped, sums.DroppedLocal, sums.Retransmits);
+            FailedConnects = stats.ConnStats.Where(c => Includes(c.Started)).Sum(c => c.FailedConnects);
         }
-
-        (var retransmits, Lost) = SumLosses(whole ? new TimeWindow(TimeSpan.Zero, TimeSpan.MaxValue) : window);
-        Retransmits = whole ? Math.Max(stats.Retransmits, retransmits) : retransmits;
 
         Outages = [.. data.Outages.Where(o => window.Overlaps(o.Start, o.End)).OrderBy(o => o.Start)];
         RunOutages = [.. data.RunOutages.Where(o => window.Overlaps(o.Start, o.End))];
-        Reconnects = [.. data.Reconnects.Where(r => window.Contains(r.FailedAt))];
-        Hosts = [.. stats.ConnStats
-            .Where(c => c.Host.Length > 0 && window.Overlaps(c.Started, c.Ended))
-            .GroupBy(c => c.Host, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new HostStatistics(g.Key, g.Count(), g.Count(c => c.Error is not null && window.Contains(c.Ended)), g.Sum(c => c.Sent), g.Sum(c => c.Received)))];
+        Reconnects = [.. data.Reconnects.Where(r => Includes(r.FailedAt))];
+        Hosts = HostStatistics.Of(this, data);
     }
+
+    /// <summary>The mark whose window this is (<see cref="Window(string)"/>), or <see langword="null"/>.</summary>
+    public Mark? Mark { get; }
 
     /// <summary>The window name (a mark's name), or <see langword="null"/> for the whole run.</summary>
     public string? Name { get; }
@@ -70,11 +71,25 @@ public sealed class TrafficReport
     /// <summary>The interval between two packets of one connection.</summary>
     public TimeSpan PacketInterval => _data.PacketInterval;
 
-    /// <summary>Packets written.</summary>
+    /// <summary>
+    /// Packets written (in a window: packets whose send time falls in it). Every packet is counted
+    /// in the window of its send time, and so is what became of it, so in every window
+    /// <c>Sent = Received + PacketsLost + InFlight</c>, and the windows of a partition of the run add
+    /// up to the whole.
+    /// </summary>
     public long Sent { get; }
 
-    /// <summary>Echoes received.</summary>
+    /// <summary>Echoes received of the packets sent in the window (whenever the echo came).</summary>
     public long Received { get; }
+
+    /// <summary>
+    /// Packets sent in the window still awaiting their echo: when a live report was taken, or when
+    /// the run was stopped. Not a loss: their echo had not had its time.
+    /// </summary>
+    public long InFlight { get; }
+
+    /// <summary>Packets sent in the window that were lost: <see cref="Lost"/> (UDP) plus <see cref="LostInFlight"/> (TCP). Never negative.</summary>
+    public long PacketsLost => Lost + LostInFlight;
 
     /// <summary>Packets not sent because the sender fell behind its pace.</summary>
     public long Dropped { get; }
@@ -100,17 +115,21 @@ public sealed class TrafficReport
     public long Retransmits { get; }
 
     /// <summary>
-    /// UDP datagrams lost in the window: no reply by the read time-out, or an ICMP error; counted
-    /// when given up (a read time-out after the datagram was sent). Zero for TCP, which does not
-    /// lose packets but retransmits them (<see cref="Retransmits"/>).
+    /// UDP datagrams sent in the window and lost: no reply by the read time-out, or an ICMP error
+    /// (counted in the window of the datagram's send time, though given up a read time-out later).
+    /// Zero for TCP, which does not lose packets but retransmits them (<see cref="Retransmits"/>).
     /// </summary>
     public long Lost { get; }
 
     /// <summary>The connections that ended with an error, in order of their slots.</summary>
     public IReadOnlyList<ConnectionStats> LostConnections { get; }
 
-    /// <summary>Packets written on lost connections and never echoed.</summary>
-    public long LostInFlight => LostConnections.Sum(c => c.LostInFlight);
+    /// <summary>TCP packets sent in the window that were in flight when their connection was lost (never echoed).</summary>
+    public long LostInFlight { get; }
+
+    /// <summary>The connections lost in the window by how they ended, most first.</summary>
+    public IReadOnlyList<KeyValuePair<ConnectionEndKind, int>> LostConnectionsByKind
+        => [.. LostConnections.GroupBy(c => c.EndKind).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key, g.Count()))];
 
     /// <summary>Round-trip times of the echoes in the window (kept per second: a window takes every second it overlaps).</summary>
     public RttStatistics Rtt => _rtt ??= MergeRtt(_data, Period);
@@ -138,21 +157,41 @@ public sealed class TrafficReport
     /// <summary>Per server host: connections, lost connections and packets.</summary>
     public IReadOnlyList<HostStatistics> Hosts { get; }
 
-    /// <summary>Packets per 100 ms slice over the window (slices with nothing in them included as zeros).</summary>
+    /// <summary>
+    /// Per 100 ms slice over the window (slices with nothing in them included as zeros): packets by
+    /// send time and what became of them, and the connections lost in the slice.
+    /// </summary>
     public IReadOnlyList<TimelinePoint> Timeline
     {
         get
         {
             var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
             var first = (int)(Period.Start.Ticks / sliceLength.Ticks);
-            var last = (int)Math.Min(_data.Slices.Count - 1, Period.End.Ticks / sliceLength.Ticks);
-            var points = new List<TimelinePoint>(Math.Max(0, last - first + 1));
+            var last = (int)Math.Min(Math.Max(_data.Slices.Count - 1, _data.End.Ticks / sliceLength.Ticks), Period.End.Ticks / sliceLength.Ticks);
+            var lostConnections = new int[Math.Max(0, last - first + 1)];
+            foreach (var c in _data.Statistics.ConnStats)
+            {
+                var index = (int)(c.Ended.Ticks / sliceLength.Ticks) - first;
+                if (c.Failed && index >= 0 && index < lostConnections.Length)
+                {
+                    lostConnections[index]++;
+                }
+            }
+
+            var points = new List<TimelinePoint>(lostConnections.Length);
             for (var i = Math.Max(0, first); i <= last; i++)
             {
-                var slice = _data.Slices.Get(i);
-                points.Add(slice is null
-                    ? new TimelinePoint(sliceLength * i, 0, 0, 0)
-                    : new TimelinePoint(sliceLength * i, Interlocked.Read(ref slice.Sent), Interlocked.Read(ref slice.Received), Interlocked.Read(ref slice.Dropped)));
+                var sums = new SliceSums();
+                for (var part = _data.Slices.Get(i); part is not null; part = part.Next)
+                {
+                    sums.Add(part);
+                }
+
+                points.Add(new TimelinePoint(sliceLength * i, sums.Sent, sums.Received, sums.Dropped)
+                {
+                    PacketsLost = sums.Lost + sums.LostInFlight,
+                    LostConnections = lostConnections[i - first],
+                });
             }
 
             return points;
@@ -166,15 +205,16 @@ public sealed class TrafficReport
     /// The window of the mark or disruption named <paramref name="name"/>: from its start until the
     /// next mark that starts after it (after its end, for a disruption: marks made during it, such
     /// as a server's own disruption inside the test's, do not cut it), or the end of the run — so
-    /// that what it caused (failures seen later, the recovery) is in it.
+    /// that what it caused (failures seen later, the recovery) is in it. A name marked more than
+    /// once is refused unless one occurrence is named: <c>"kill backend-2#2"</c> is the second.
     /// </summary>
-    /// <exception cref="ArgumentException">No mark has that name.</exception>
+    /// <exception cref="ArgumentException">No mark has that name, or several do.</exception>
     public TrafficReport Window(string name)
     {
         var mark = Find(name);
         var after = mark.End is { } end && end > mark.Time ? end : mark.Time;
         var next = _data.Marks.Where(m => m.Time > mark.Time && m.Time >= after).Select(m => (TimeSpan?)m.Time).Min();
-        return new TrafficReport(_data, new TimeWindow(mark.Time, next ?? _data.End), name);
+        return new TrafficReport(_data, new TimeWindow(mark.Time, next ?? _data.End), name, mark: mark) { Description = $"window '{name}'", Anchor = $"'{name}' began" };
     }
 
     /// <summary>
@@ -207,70 +247,133 @@ public sealed class TrafficReport
     }
 
     /// <summary>From the start of the run to the mark named <paramref name="name"/>.</summary>
-    public TrafficReport Before(string name) => new(_data, new TimeWindow(TimeSpan.Zero, Find(name).Time), $"before '{name}'");
+    /// <exception cref="ArgumentException">No mark has that name, or several do (see <see cref="Window(string)"/>).</exception>
+    public TrafficReport Before(string name)
+        => new(_data, new TimeWindow(TimeSpan.Zero, Find(name).Time), $"before '{name}'") { Description = $"before '{name}'" };
 
     /// <summary>From the end of the mark named <paramref name="name"/> (its time, for a plain mark) to the end of the run.</summary>
+    /// <exception cref="ArgumentException">No mark has that name, or several do (see <see cref="Window(string)"/>).</exception>
     public TrafficReport After(string name)
     {
         var mark = Find(name);
-        return new TrafficReport(_data, new TimeWindow(mark.End ?? mark.Time, _data.End), $"after '{name}'");
+        return new TrafficReport(_data, new TimeWindow(mark.End ?? mark.Time, _data.End), $"after '{name}'")
+        {
+            Description = $"after '{name}'",
+            Anchor = mark.End is null ? $"'{name}'" : $"'{name}' ended",
+        };
     }
 
     /// <summary>From the mark <paramref name="from"/> to the mark <paramref name="to"/>.</summary>
+    /// <exception cref="ArgumentException">No mark has one of the names, or several do (see <see cref="Window(string)"/>).</exception>
     public TrafficReport Between(string from, string to)
-        => new(_data, new TimeWindow(Find(from).Time, Find(to).Time), $"'{from}' to '{to}'");
+        => new(_data, new TimeWindow(Find(from).Time, Find(to).Time), $"'{from}' to '{to}'") { Description = $"from '{from}' to '{to}'", Anchor = $"'{from}'" };
 
-    /// <summary>A window given by times from the start of the run.</summary>
+    /// <summary>
+    /// A window given by times from the start of the run. Its packets are those of the 100 ms slices
+    /// (split at marks) that start in it: give mark names for an exact window.
+    /// </summary>
     public TrafficReport Between(TimeSpan from, TimeSpan to)
         => to < from
             ? throw new ArgumentException($"the window ends ({to}) before it starts ({from})", nameof(to))
-            : new(_data, new TimeWindow(from, to), $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}");
+            : new(_data, new TimeWindow(from, to), $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}") { Description = $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}" };
 
     /// <summary>The ctraffic JSON of the whole run (<c>-stats all</c>), with the added fields <c>Rtt</c>, <c>Outages</c> and <c>Marks</c>.</summary>
     public string ToJson() => ReportJson.Write(this, _data);
 
+    /// <summary>How messages name the window: <c>window 'kill backend-1'</c>, <c>before 'reload'</c>, <c>the run</c>.</summary>
+    public string Description { get; private init; } = "the run";
+
+    /// <summary>What times in messages are counted from (<c>'reload' began</c>), or <see langword="null"/> for the run's start.</summary>
+    internal string? Anchor { get; private init; }
+
+    /// <summary>
+    /// <paramref name="time"/> (from the start of the run) as a message says it: from the window's
+    /// mark ("1.15 s after 'nginx reload' began"), or from the run's start ("3.2 s into the run").
+    /// </summary>
+    /// <param name="time">A time from the start of the run.</param>
+    /// <returns>The words.</returns>
+    public string DescribeTime(TimeSpan time)
+        => Anchor is null ? $"{TimeWindow.Seconds(time)} into the run"
+            : time >= Period.Start ? $"{TimeWindow.Seconds(time - Period.Start)} after {Anchor}"
+            : $"{TimeWindow.Seconds(Period.Start - time)} before {Anchor}";
+
+    /// <summary>
+    /// Whether an event at <paramref name="time"/> (from the start of the run) belongs to the window:
+    /// from its start, up to but not at its end (at it too, when the window ends with the run), so
+    /// that back-to-back windows share no event.
+    /// </summary>
+    /// <param name="time">A time from the start of the run.</param>
+    /// <returns><see langword="true"/> if the window holds it.</returns>
+    public bool Includes(TimeSpan time) => time >= Period.Start && (time < Period.End || Period.End >= _data.End);
+
     /// <inheritdoc/>
     public override string ToString()
-        => $"{(Name is null ? "run" : $"window '{Name}'")} {Period}: sent {Sent}, received {Received}, dropped {Dropped}, " +
-           $"failed connections {FailedConnections}, failed connects {FailedConnects}, longest outage {TimeWindow.Seconds(LongestOutage)}, rtt {Rtt}";
+        => $"{(Name is null ? "run" : Description)} {Period}: sent {Sent}, received {Received}, lost {PacketsLost}, in flight {InFlight}, dropped {Dropped}, " +
+           $"lost connections {FailedConnections}{(FailedConnections > 0 ? $" ({ConnectionEnds.Summarize(LostConnections.Select(c => c.EndKind))})" : "")}, " +
+           $"failed connects {FailedConnects}, longest outage {TimeWindow.Seconds(LongestOutage)}, rtt {Rtt}";
+
+    /// <summary>What a message says of how marks are made, when a window's mark is missing.</summary>
+    internal const string HowMarksAreMade =
+        "marks are made by traffic.Mark(name) and traffic.Disruption(name), and by the servers, balancers, proxies and faults " +
+        "that record on the traffic: the server given as o.Server, or any other through its RecordOn(traffic)";
 
     private Mark Find(string name)
-        => _data.Marks.FirstOrDefault(m => m.Name == name)
-           ?? throw new ArgumentException(
-               _data.Marks.Count == 0
-                   ? $"no mark named '{name}': the run has no marks"
-                   : $"no mark named '{name}'; the marks are {string.Join(", ", _data.Marks.Select(m => $"'{m.Name}'"))}",
-               nameof(name));
-
-    private (long Sent, long Received, long Dropped, long DroppedLocal) SumSlices(TimeWindow window)
     {
-        long sent = 0, received = 0, dropped = 0, local = 0;
-        foreach (var slice in SlicesIn(window))
+        ArgumentNullException.ThrowIfNull(name);
+        var same = _data.Marks.Where(m => m.Name == name).ToList();
+        if (same.Count == 1)
         {
-            sent += Interlocked.Read(ref slice.Sent);
-            received += Interlocked.Read(ref slice.Received);
-            dropped += Interlocked.Read(ref slice.Dropped);
-            local += Interlocked.Read(ref slice.DroppedLocal);
+            return same[0];
         }
 
-        return (sent, received, dropped, local);
+        if (same.Count > 1)
+        {
+            throw new ArgumentException(
+                $"the mark '{name}' was made {same.Count} times ({string.Join(", ", same.Select((m, i) => $"'{name}#{i + 1}' at {TimeWindow.Seconds(m.Time)}"))}): " +
+                $"name one occurrence, e.g. '{name}#{same.Count}' for the last", nameof(name));
+        }
+
+        var hash = name.LastIndexOf('#');
+        if (hash > 0 && int.TryParse(name.AsSpan(hash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var occurrence))
+        {
+            var named = _data.Marks.Where(m => m.Name == name[..hash]).ToList();
+            if (occurrence >= 1 && occurrence <= named.Count)
+            {
+                return named[occurrence - 1];
+            }
+        }
+
+        throw new ArgumentException(
+            _data.Marks.Count == 0
+                ? $"no mark named '{name}': the run has no marks ({HowMarksAreMade})"
+                : $"no mark named '{name}'; the marks are {string.Join(", ", _data.Marks.Select(m => $"'{m.Name}'").Distinct())}",
+            nameof(name));
     }
 
-    private (long Retransmits, long Lost) SumLosses(TimeWindow window)
+    private SliceSums SumSlices(TimeWindow window)
     {
-        long retransmits = 0, lost = 0;
-        foreach (var slice in SlicesIn(window))
+        var sums = new SliceSums();
+        var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
+        var first = (int)(window.Start.Ticks / sliceLength.Ticks);
+        var last = (int)Math.Min(_data.Slices.Count - 1, window.End.Ticks / sliceLength.Ticks);
+        var toEnd = window.End >= _data.End;
+        for (var i = Math.Max(0, first); i <= last; i++)
         {
-            retransmits += Interlocked.Read(ref slice.Retransmits);
-            lost += Interlocked.Read(ref slice.Lost);
+            for (var part = _data.Slices.Get(i); part is not null; part = part.Next)
+            {
+                var start = _data.ToTime(part.StartTicks);
+                if (start >= window.Start && (start < window.End || toEnd))
+                {
+                    sums.Add(part);
+                    sums.InFlight += _data.InFlight.GetValueOrDefault(part);
+                }
+            }
         }
 
-        return (retransmits, lost);
+        return sums;
     }
 
     private static RttStatistics MergeRtt(ReportData data, TimeWindow window) => MergeRtt(data.Slices, data.ToTime, window);
-
-    private IEnumerable<Slice> SlicesIn(TimeWindow window) => SlicesIn(_data.Slices, _data.ToTime, window);
 
     private static IEnumerable<Slice> SlicesIn(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
     {
@@ -286,7 +389,7 @@ public sealed class TrafficReport
         }
     }
 
-    /// <summary>The round trips of <paramref name="window"/>: of every second that overlaps it (they are kept per second).</summary>
+    /// <summary>The round trips of <paramref name="window"/>: of every second that overlaps it (they are kept per second, by the packets' send time).</summary>
     internal static RttStatistics MergeRtt(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
     {
         var second = toTime(slices.SliceTicks) * SliceLog.SlicesPerRtt;
@@ -301,5 +404,23 @@ public sealed class TrafficReport
         }
 
         return new RttStatistics(merged);
+    }
+
+    /// <summary>The counters of slice parts added up; received and the losses are read before sent, so that a live sum never has more echoes than packets.</summary>
+    private struct SliceSums
+    {
+        public long Sent, Received, Dropped, DroppedLocal, Retransmits, Lost, LostInFlight, InFlight;
+
+        public void Add(Slice part)
+        {
+            Received += Interlocked.Read(ref part.Received);
+            Lost += Interlocked.Read(ref part.Lost);
+            LostInFlight += Interlocked.Read(ref part.LostInFlight);
+            InFlight += Interlocked.Read(ref part.Unanswered);
+            Sent += Interlocked.Read(ref part.Sent);
+            Dropped += Interlocked.Read(ref part.Dropped);
+            DroppedLocal += Interlocked.Read(ref part.DroppedLocal);
+            Retransmits += Interlocked.Read(ref part.Retransmits);
+        }
     }
 }

@@ -49,6 +49,20 @@ public sealed record ConnectionStats
     /// <summary>The host name the server wrote in its first reply; empty when none was received.</summary>
     public string Host { get; init; } = "";
 
+    /// <summary>
+    /// How the slot ended: for a lost connection, the kind of its error (a FIN, a RST, a time-out...);
+    /// for a slot that never connected, the kind of its last connect attempt; otherwise whether it
+    /// lasted to the end or was stopped. In the JSON as the added field <c>EndKind</c>; read from a
+    /// file without it (the original's), it is taken from <see cref="Error"/>.
+    /// </summary>
+    public ConnectionEndKind EndKind
+    {
+        get => _endKind ?? (Error is { } error ? ConnectionEnds.Classify(error) : Connected is null ? ConnectionEndKind.Stopped : ConnectionEndKind.Completed);
+        init => _endKind = value;
+    }
+
+    private readonly ConnectionEndKind? _endKind;
+
     /// <summary><see langword="true"/> if the connection ended with an error (a "lost" connection).</summary>
     public bool Failed => Error is not null;
 

@@ -170,6 +170,11 @@ public static class StatisticsJson
             sb.Append(",\"FailedConnects\":").Append(c.FailedConnects);
         }
 
+        if (c.EndKind is not (ConnectionEndKind.Completed or ConnectionEndKind.Open))
+        {
+            sb.Append(",\"EndKind\":\"").Append(c.EndKind.ToString()).Append('"');
+        }
+
         sb.Append('}');
     }
 }

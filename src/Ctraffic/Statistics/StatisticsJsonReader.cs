@@ -123,6 +123,7 @@ internal static class StatisticsJsonReader
         var connect = GetInt64(c, "Connect");
         var ended = GetInt64(c, "Ended");
         var err = GetString(c, "Err");
+        var kind = GetString(c, "EndKind") is { Length: > 0 } name ? ConnectionEnds.Parse(name) : null;
         var stats = new ConnectionStats
         {
             Started = StatisticsJson.FromNanoseconds(started),
@@ -138,6 +139,11 @@ internal static class StatisticsJsonReader
             Remote = GetString(c, "Remote"),
             Host = GetString(c, "Host"),
         };
+        if (kind is { } k)
+        {
+            stats = stats with { EndKind = k };
+        }
+
         return (stats, new ConnectionTimes(started, connect, ended, stats.Failed));
     }
 

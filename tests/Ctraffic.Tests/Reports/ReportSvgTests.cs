@@ -19,7 +19,7 @@ public class ReportSvgTests
             [.. Enumerable.Range(0, 10).Select(c => new Outage(c, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5), Recovered: true))],
             [new Mark("steady", TimeSpan.FromSeconds(0.5)), new Mark("kill backend-1", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.01)), new Mark("restart <backend-1>", TimeSpan.FromSeconds(1.4))]);
 
-    private static TrafficReport Report(IReadOnlyList<Outage> outages, IReadOnlyList<Mark> marks)
+    private static TrafficReport Report(IReadOnlyList<Outage> outages, IReadOnlyList<Mark> marks, IReadOnlyList<ConnectionStats>? connections = null)
     {
         var slices = new SliceLog(TimeSpan.TicksPerSecond);
         for (var i = 0; i < 30; i++)
@@ -34,7 +34,7 @@ public class ReportSvgTests
         return new TrafficReport(
             new ReportData
             {
-                Statistics = new TrafficStatistics { Connections = 10, PacketSize = 1024, Sent = 300, Received = 250, Dropped = 4 },
+                Statistics = new TrafficStatistics { Connections = 10, PacketSize = 1024, Sent = 300, Received = 250, Dropped = 4, ConnStats = connections ?? [] },
                 Slices = slices,
                 ToTime = TimeSpan.FromTicks,
                 Outages = outages,
@@ -63,8 +63,8 @@ public class ReportSvgTests
         var svg = new SvgDocument(ReportSvg.Timeline(KilledAtOneSecond()));
 
         svg.Root.Name.Should().Be(SvgDocument.Svg + "svg");
-        svg.Polylines.Select(p => (string?)p.Attribute("data-series")).Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries);
-        svg.Texts("legend-entry").Should().Equal("Received", "Dropped (right axis)", "Outages (right axis)");
+        svg.Polylines.Select(p => (string?)p.Attribute("data-series")).Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries, ReportSvg.LostConnectionsSeries);
+        svg.Texts("legend-entry").Should().Equal("Received", "Dropped (right axis)", "Outages (right axis)", "Lost connections (right axis)");
         svg.Texts("title").Should().Equal("ctraffic timeline");
     }
 
@@ -119,10 +119,36 @@ public class ReportSvgTests
     {
         var svg = new SvgDocument(ReportSvg.Timeline(KilledAtOneSecond()));
 
-        svg.Texts("axis-label").Should().Contain(["Received (KB/s)", "Time (s)", "Dropped packets / connections in outage"]);
+        svg.Texts("axis-label").Should().Contain(["Received (KB/s)", "Time (s)", "Dropped packets / connections in outage / lost"]);
         var ticks = svg.Texts("tick");
         ticks.Should().Contain("100", "100 KB/s is received in steady state and the axis covers it");
         ticks.Should().Contain("10", "ten connections were in an outage at once and the right axis covers it");
+    }
+
+    [Fact]
+    public void LostConnectionsAreASeriesInTheSliceTheyEndedIn()
+    {
+        // Given 3 connections reset at 1.05 s and 1.08 s and one that lasted
+        var lost = new[] { 1.05, 1.05, 1.08 }.Select(t => new ConnectionStats { Connected = TimeSpan.Zero, Ended = TimeSpan.FromSeconds(t), Error = "EOF" });
+        var svg = new SvgDocument(ReportSvg.Timeline(Report([], [], [.. lost, new ConnectionStats { Connected = TimeSpan.Zero, Ended = TimeSpan.FromSeconds(3) }])));
+
+        // Then the slice from 1.0 s has them all, the others none
+        var points = SvgDocument.Points(svg.Polyline(ReportSvg.LostConnectionsSeries));
+        points.Should().HaveCount(30);
+        points.Select(p => p.Y).Distinct().Should().HaveCount(2);
+        points[10].Y.Should().BeLessThan(points[9].Y, "three connections were lost in the slice from 1.0 s (SVG y grows downwards)");
+    }
+
+    [Fact]
+    public void ADisruptionIsShadedFromItsStartToItsEndAndAPlainMarkIsNot()
+    {
+        var svg = new SvgDocument(ReportSvg.Timeline(Report([], [new Mark("steady", TimeSpan.FromSeconds(0.5)), new Mark("reload", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))])));
+
+        var spans = svg.Root.Descendants(SvgDocument.Svg + "rect").Where(e => (string?)e.Attribute("class") == "span").ToList();
+        spans.Should().ContainSingle().Which.Attribute("data-span")!.Value.Should().Be("reload");
+        var marker = Markers(svg).Single(m => (string?)m.Attribute("data-marker") == "reload");
+        double.Parse(spans[0].Attribute("x")!.Value, CultureInfo.InvariantCulture).Should().BeApproximately(double.Parse(marker.Attribute("x1")!.Value, CultureInfo.InvariantCulture), 0.01);
+        double.Parse(spans[0].Attribute("width")!.Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(100, "one of the 3 s of a plot some 800 pixels wide");
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public class StatisticsJsonTests
             ",\"ConnStats\":[{\"Started\":228300,\"Connect\":1427900,\"Ended\":10000000000,\"Err\":\"\",\"Sent\":10,\"Received\":10," +
             "\"Dropped\":0,\"Retransmits\":0,\"Local\":\"127.0.0.1:45124\",\"Remote\":\"127.0.0.1:5003\",\"Host\":\"vm\"},");
         json.Should().Contain("{\"Started\":5000000000,\"Connect\":0,\"Ended\":10000000000,\"Err\":\"read tcp a-\\u003eb: i/o timeout\",");
+        json.Should().Contain("\"Remote\":\"\",\"EndKind\":\"ReadTimeout\"}", "how a lost connection ended is an added field, after the original's");
         json.Should().EndWith("\"Samples\":[{\"Time\":1000995900,\"Sent\":100,\"Received\":99,\"Dropped\":0}]}");
     }
 
@@ -61,7 +62,7 @@ public class StatisticsJsonTests
     public void HostIsLeftOutWhenEmpty()
     {
         var json = StatisticsJson.Write(Example, StatisticsDetail.All);
-        json.Should().Contain("\"Remote\":\"\"}");
+        json.Should().Contain("\"Remote\":\"\",\"EndKind\"").And.NotContain("\"Host\":\"\"");
     }
 
     [Fact]

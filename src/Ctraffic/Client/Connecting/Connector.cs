@@ -174,7 +174,8 @@ internal sealed class Connector : IDisposable
 
                 _run.Recorder.ConnectFailed(conn, udp
                     ? $"dial udp {remoteText}: " + GoErrors.Reason(ex)
-                    : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex)));
+                    : $"dial tcp {remoteText}: " + (ex is OperationCanceledException ? GoErrors.Timeout : "connect: " + GoErrors.Reason(ex)),
+                    EndKinds.OfConnect(ex));
             }
             finally
             {

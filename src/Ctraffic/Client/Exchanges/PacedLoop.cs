@@ -3,6 +3,7 @@ using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 using Ctraffic.GoCompat;
 using Ctraffic.Internal;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Exchanges;
 
@@ -57,8 +58,8 @@ internal sealed class PacedLoop
         var io = lane.Io;
         io.Open();
         string? error = null;
+        var kind = ConnectionEndKind.Stopped;
         var op = "write";
-        var lasted = false;
         try
         {
             if (await StartPacingAsync(lane).ConfigureAwait(false) is not { } started)
@@ -70,23 +71,47 @@ internal sealed class PacedLoop
             while (true)
             {
                 conn = exchange.Current;
+                if (Volatile.Read(ref conn.EndSeenAt) != 0)
+                {
+                    // The end watch saw a FIN or RST between packets: read it now, not at the next packet.
+                    op = "read";
+                    await ReadEndAsync(exchange, io).ConfigureAwait(false);
+                    (error, kind) = (GoErrors.Eof, ConnectionEndKind.PeerClosed);
+                    break;
+                }
+
                 var now = _time.GetTimestamp();
                 if (now >= _deadline)
                 {
-                    lasted = true;
+                    kind = ConnectionEndKind.Completed;
                     break;
                 }
 
                 var due = bucket.Reserve(now, _packetSize);
                 if (due >= _deadline)
                 {
-                    lasted = await _pacer.DelayUntilAsync(lane.Waiter, _deadline).ConfigureAwait(false);
+                    if (await _pacer.DelayUntilAsync(lane.Waiter, _deadline).ConfigureAwait(false))
+                    {
+                        // Woken by the end watch before the end of the run: read the end.
+                        if (Volatile.Read(ref conn.EndSeenAt) != 0 && _time.GetTimestamp() < _deadline)
+                        {
+                            continue;
+                        }
+
+                        kind = ConnectionEndKind.Completed;
+                    }
+
                     break;
                 }
 
                 if (!await WaitForTurnAsync(lane, due, now).ConfigureAwait(false))
                 {
                     break;
+                }
+
+                if (Volatile.Read(ref conn.EndSeenAt) != 0)
+                {
+                    continue;
                 }
 
                 exchange.Prepare();
@@ -115,40 +140,37 @@ internal sealed class PacedLoop
                 io.Disarm();
                 if (reply == Reply.Closed)
                 {
-                    error = GoErrors.Eof;
+                    (error, kind) = (GoErrors.Eof, ConnectionEndKind.PeerClosed);
                     break;
-                }
-
-                if (reply == Reply.Refused)
-                {
-                    continue;
                 }
 
                 if (reply == Reply.Lost)
                 {
-                    _recorder.Lost(_time.GetTimestamp());
+                    _recorder.Lost(conn, _time.GetTimestamp());
                     continue;
                 }
 
-                _recorder.Echoed(conn, sentAt, _time.GetTimestamp());
+                var echoedAt = _time.GetTimestamp();
                 if (conn.Host.Length == 0)
                 {
-                    conn.Host = ServerReply.HostName(exchange.Buffer);
+                    _recorder.Served(conn, ServerReply.HostName(exchange.Buffer));
                 }
+
+                _recorder.Echoed(conn, sentAt, echoedAt);
             }
         }
         catch (OperationCanceledException) when (io.TimedOut)
         {
             // A TCP read or write past the read time-out (UDP gives up such a datagram as lost).
-            error = exchange.Failure(op, GoErrors.Timeout);
+            (error, kind) = (exchange.Failure(op, GoErrors.Timeout), ConnectionEndKind.ReadTimeout);
         }
         catch (SocketException ex)
         {
-            error = exchange.Failure(op, GoErrors.Reason(ex));
+            (error, kind) = (exchange.Failure(op, GoErrors.Reason(ex)), EndKinds.OfConnection(ex));
         }
         catch (Exception ex) when (exchange.FailureOf(op, ex) is { } failure)
         {
-            error = failure;
+            (error, kind) = (failure, exchange.EndKindOf(ex));
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
@@ -159,10 +181,31 @@ internal sealed class PacedLoop
             conn = exchange.Current;
             io.Close();
             exchange.Close();
-            _recorder.Ended(conn, error, error is null && lasted ? _deadline : _time.GetTimestamp());
+            var now = _time.GetTimestamp();
+            var seen = Volatile.Read(ref conn.EndSeenAt);
+            var endedAt = kind == ConnectionEndKind.Completed ? _deadline
+                : error is not null && seen != 0 ? Math.Min(seen, now)
+                : now;
+            _recorder.Ended(conn, error, kind, endedAt);
         }
 
         return error is not null;
+    }
+
+    /// <summary>
+    /// Reads the end the watch saw on the socket: end of stream (a FIN; unexpected bytes before it
+    /// are read past), or the socket's error (a RST) thrown as it is; up to the read time-out.
+    /// </summary>
+    private async ValueTask ReadEndAsync(PacketExchange exchange, IoWatch io)
+    {
+        io.Arm(_time.GetTimestamp() + _readTimeoutTicks);
+        exchange.BeginReply();
+        while (exchange.Took(await exchange.ReadAsync(io).ConfigureAwait(false)) != Reply.Closed)
+        {
+            exchange.BeginReply();
+        }
+
+        io.Disarm();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Exchanges;
 
@@ -15,9 +16,6 @@ internal enum Reply
 
     /// <summary>The peer closed the connection (TCP end of stream).</summary>
     Closed,
-
-    /// <summary>An answer that is no success (an HTTP error response): counted by the exchange, not an echo; the next request goes on.</summary>
-    Refused,
 }
 
 /// <summary>
@@ -32,7 +30,8 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
 {
     protected Socket Socket { get; } = socket;
 
-    protected ConnectionState Connection { get; } = connection;
+    /// <summary>The connection slot it runs for.</summary>
+    public ConnectionState Connection { get; } = connection;
 
     /// <summary>The connection slot the packets are counted on now (HTTP: a new one after the server closed the last between requests).</summary>
     public virtual ConnectionState Current => Connection;
@@ -80,6 +79,9 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
     /// <see langword="null"/> if it is not a failure of the connection.
     /// </summary>
     public virtual string? FailureOf(string op, Exception error) => null;
+
+    /// <summary>How <paramref name="error"/>, one <see cref="FailureOf"/> made a failure, ended the connection.</summary>
+    public virtual ConnectionEndKind EndKindOf(Exception error) => ConnectionEndKind.Other;
 
     /// <summary>The heartbeat's sample of the socket at <paramref name="now"/> (TCP: its retransmits).</summary>
     public virtual void Sample(long now)

@@ -11,10 +11,20 @@ namespace Ctraffic.Client.Exchanges;
 /// come back. The heartbeat samples <c>tcpi_total_retrans</c> (Linux <c>TCP_INFO</c>) once a slice:
 /// one <c>getsockopt</c> per connection and slice, nothing allocated; a socket closed meanwhile is skipped.
 /// </summary>
-internal sealed class TcpExchange(Socket socket, ConnectionState connection, int packetSize, TrafficRecorder recorder)
-    : PacketExchange(socket, connection, packetSize)
+internal sealed class TcpExchange : PacketExchange
 {
+    private readonly TrafficRecorder _recorder;
+    private readonly EndWatch? _ends;
     private int _got;
+
+    /// <summary>An exchange on <paramref name="socket"/>, watched by <paramref name="ends"/> (if any) for the peer's FIN or RST.</summary>
+    public TcpExchange(Socket socket, ConnectionState connection, int packetSize, TrafficRecorder recorder, EndWatch? ends)
+        : base(socket, connection, packetSize)
+    {
+        _recorder = recorder;
+        _ends = ends;
+        ends?.Add(socket, connection.Lane, connection.Slot);
+    }
 
     public override ValueTask<int> SendAsync(IoWatch io) => Socket.SendAsync(Buffer, SocketFlags.None, io.Token);
 
@@ -40,13 +50,14 @@ internal sealed class TcpExchange(Socket socket, ConnectionState connection, int
     {
         if (TcpInfo.TotalRetransmits(Socket) is { } total)
         {
-            recorder.Retransmits(Connection, total, now);
+            _recorder.Retransmits(Connection, total, now);
         }
     }
 
-    /// <summary>Takes the connection's final retransmit count, then closes with a FIN.</summary>
+    /// <summary>Takes the connection's final retransmit count, stops watching it, then closes with a FIN.</summary>
     public override void Close()
     {
+        _ends?.Remove(Socket);
         Connection.Retransmits = TcpInfo.TotalRetransmits(Socket) ?? 0;
         try
         {

@@ -4,6 +4,7 @@ using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 using Ctraffic.GoCompat;
 using Ctraffic.Internal;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Http;
 
@@ -63,7 +64,8 @@ internal sealed class HttpExchange : PacketExchange
     /// <summary>The response: 1 for a success, 0 for an error response.</summary>
     public override ValueTask<int> ReadAsync(IoWatch io) => new(_pending!);
 
-    public override Reply? Took(int count) => count == 1 ? Reply.Echo : Reply.Refused;
+    /// <summary>A success is the echo; an error response is a request lost, as a datagram without reply is (the next request goes on).</summary>
+    public override Reply? Took(int count) => count == 1 ? Reply.Echo : Reply.Lost;
 
     /// <summary>A request that failed: counted, and its connection lost.</summary>
     public override string Failure(string op, string reason)
@@ -82,6 +84,24 @@ internal sealed class HttpExchange : PacketExchange
         }
 
         return Failure(op, Reason(error));
+    }
+
+    public override ConnectionEndKind EndKindOf(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return EndKinds.OfConnection(socket);
+            }
+
+            if (e is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded })
+            {
+                return ConnectionEndKind.PeerClosed;
+            }
+        }
+
+        return ConnectionEndKind.Other;
     }
 
     public override void Sample(long now)
@@ -133,8 +153,9 @@ internal sealed class HttpExchange : PacketExchange
         }
 
         var old = _current;
-        var lost = _wire.TakeFailure() is { } failure ? GoErrors.Op("read", old.Local, old.Remote, Reason(failure)) : null;
-        var (conn, socket) = await _traffic.RemakeAsync(old, _socket, _lane, lost).ConfigureAwait(false);
+        var failure = _wire.TakeFailure();
+        var lost = failure is null ? null : GoErrors.Op("read", old.Local, old.Remote, Reason(failure));
+        var (conn, socket) = await _traffic.RemakeAsync(old, _socket, _lane, lost, failure is null ? ConnectionEndKind.PeerClosed : EndKindOf(failure)).ConfigureAwait(false);
         _socket = socket;
         _current = conn;
         return new NetworkStream(socket, ownsSocket: true);
@@ -159,9 +180,9 @@ internal sealed class HttpExchange : PacketExchange
             }
 
             var conn = _current;
-            if (conn.Host.Length == 0 && response.Headers.TryGetValues(_traffic.HostHeader, out var hosts))
+            if (conn.Host.Length == 0 && response.Headers.TryGetValues(_traffic.HostHeader, out var hosts) && hosts.FirstOrDefault() is { Length: > 0 } host)
             {
-                conn.Host = hosts.FirstOrDefault() ?? "";
+                _recorder.Served(conn, host);
             }
 
             var (status, success) = Outcome(response, got);

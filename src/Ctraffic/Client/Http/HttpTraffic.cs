@@ -116,7 +116,8 @@ internal sealed class HttpTraffic
     /// The error text when the connection broke with a request in flight that a handler of the test
     /// then retried: a lost connection (failed, as after a failed request), not one closed by the server.
     /// </param>
-    public async ValueTask<(ConnectionState Conn, Socket Socket)> RemakeAsync(ConnectionState old, Socket oldSocket, Lane lane, string? lost)
+    /// <param name="kind">How it ended.</param>
+    public async ValueTask<(ConnectionState Conn, Socket Socket)> RemakeAsync(ConnectionState old, Socket oldSocket, Lane lane, string? lost, ConnectionEndKind kind)
     {
         var now = _run.Time.GetTimestamp();
         if (TcpInfo.TotalRetransmits(oldSocket) is { } retransmits)
@@ -125,7 +126,12 @@ internal sealed class HttpTraffic
             _run.Recorder.Retransmits(old, retransmits, now);
         }
 
-        _run.Recorder.Ended(old, lost, now);
+        // Not the recorder's Ended: the request in flight is not lost with this connection but
+        // sent on the next, and stays the lane's packet in flight until its answer is counted.
+        old.Error = lost;
+        old.EndKind = kind;
+        old.EndedTicks = _run.Clock.Since(now);
+        old.Phase = ConnectionPhase.Ended;
         if (lost is null)
         {
             Outcomes.ClosedByServer();
@@ -152,7 +158,7 @@ internal sealed class HttpTraffic
         var socket = await _connector.ConnectAsync(conn, lane).ConfigureAwait(false);
         if (socket is null)
         {
-            _run.Recorder.Ended(conn, null, _connector.GaveUpAt(_run.Time.GetTimestamp()));
+            _run.Recorder.Ended(conn, null, conn.ConnectKind == ConnectionEndKind.Open ? ConnectionEndKind.Stopped : conn.ConnectKind, _connector.GaveUpAt(_run.Time.GetTimestamp()));
             throw new RunEndedException("the run stopped");
         }
 

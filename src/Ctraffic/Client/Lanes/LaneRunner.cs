@@ -37,7 +37,8 @@ internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connect
             var socket = await connector.ConnectAsync(conn, lane).ConfigureAwait(false);
             if (socket is null)
             {
-                run.Recorder.Ended(conn, null, connector.GaveUpAt(run.Time.GetTimestamp()));
+                run.Recorder.Ended(conn, null, conn.ConnectKind == ConnectionEndKind.Open ? ConnectionEndKind.Stopped : conn.ConnectKind,
+                    connector.GaveUpAt(run.Time.GetTimestamp()));
                 return;
             }
 
@@ -45,7 +46,7 @@ internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connect
                 ? http.Exchange(socket, conn, lane, _packetSize)
                 : _udp
                 ? new UdpExchange(socket, conn, _packetSize, run.Time)
-                : new TcpExchange(socket, conn, _packetSize, run.Recorder);
+                : new TcpExchange(socket, conn, _packetSize, run.Recorder, run.Ends);
             lane.Exchange = exchange;
             var failed = await loop.RunAsync(lane, conn, exchange).ConfigureAwait(false);
             lane.Exchange = null;

@@ -43,6 +43,15 @@ internal sealed class ConnectionState
 
     public string? Error { get; set; }
 
+    /// <summary>How the slot ended (set with <see cref="Error"/>).</summary>
+    public ConnectionEndKind EndKind { get; set; }
+
+    /// <summary>The kind of the last failed connect attempt, or <see cref="ConnectionEndKind.Open"/> if none failed.</summary>
+    public ConnectionEndKind ConnectKind { get; set; }
+
+    /// <summary>The timestamp at which the socket's end (a FIN or RST) was first seen by the run's watch; 0 if not.</summary>
+    public long EndSeenAt;
+
     public long Retransmits { get; set; }
 
     /// <summary>Of <c>tcpi_total_retrans</c>, how much has been counted in slices so far.</summary>
@@ -56,6 +65,9 @@ internal sealed class ConnectionState
 
     public string Host { get; set; } = "";
 
+    /// <summary>The index of <see cref="Host"/> in the run's per-host round trips, or -1.</summary>
+    public int HostIndex { get; set; } = -1;
+
     public ConnectionPhase Phase
     {
         get => (ConnectionPhase)Volatile.Read(ref _phase);
@@ -67,6 +79,12 @@ internal sealed class ConnectionState
     public long Received => Volatile.Read(ref _received);
 
     public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>
+    /// The socket was seen to end (a FIN or RST arrived) at <paramref name="now"/>, before the lane
+    /// itself read it; its end is recorded at this time. <see langword="false"/> if it had been seen already.
+    /// </summary>
+    public bool SeeEnd(long now) => Interlocked.CompareExchange(ref EndSeenAt, now, 0) == 0;
 
     public void CountSent() => Volatile.Write(ref _sent, _sent + 1);
 
@@ -81,6 +99,7 @@ internal sealed class ConnectionState
         Connected = ConnectedTicks >= 0 ? toTime(ConnectedTicks) : null,
         Ended = toTime(EndedTicks >= 0 ? EndedTicks : nowTicks),
         Error = Error,
+        EndKind = EndedTicks >= 0 ? EndKind : ConnectionEndKind.Open,
         Sent = Sent,
         Received = Received,
         Dropped = Dropped,

@@ -1,3 +1,4 @@
+using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
 
@@ -117,8 +118,22 @@ internal sealed partial class TrafficRecorder
             _lanes[i].History.AddTo(i, _clock, end, outages, reconnects, lives);
         }
 
+        var inFlight = new Dictionary<Slice, int>();
+        if (live)
+        {
+            foreach (var part in InFlight())
+            {
+                if (part is not null)
+                {
+                    inFlight[part] = inFlight.GetValueOrDefault(part) + 1;
+                }
+            }
+        }
+
         var data = new ReportData
         {
+            InFlight = inFlight,
+            HostRtt = _hostRtt,
             Statistics = statistics,
             Slices = _slices,
             ToTime = _clock.ToTimeOf,

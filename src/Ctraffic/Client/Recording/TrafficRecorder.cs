@@ -18,6 +18,7 @@ internal sealed partial class TrafficRecorder
     private readonly int _maxConnections;
     private readonly LaneRecord[] _lanes;
     private readonly SliceLog _slices;
+    private readonly HostRoundTrips? _hostRtt;
     private readonly MarkLog _marks = new();
     private readonly LogHistogram _pacingLag = new();
     private readonly Lock _gate = new();
@@ -35,8 +36,10 @@ internal sealed partial class TrafficRecorder
     /// <param name="clock">The run's time base.</param>
     /// <param name="intervalTicks">Ticks between two packets of one connection.</param>
     /// <param name="outageTicks">The outage threshold in ticks: a silence longer than one interval plus this is an outage.</param>
-    public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks)
+    /// <param name="hostRoundTrips">Whether round trips are also kept per host.</param>
+    public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks, bool hostRoundTrips = false)
     {
+        _hostRtt = hostRoundTrips ? new HostRoundTrips(clock.Frequency) : null;
         _clock = clock;
         _intervalTicks = intervalTicks;
         _ticksPerMicrosecond = Math.Max(1, clock.Frequency / 1_000_000);
@@ -74,11 +77,12 @@ internal sealed partial class TrafficRecorder
         return conn;
     }
 
-    /// <summary>A connect attempt of <paramref name="conn"/> failed with <paramref name="error"/>.</summary>
-    public void ConnectFailed(ConnectionState conn, string error)
+    /// <summary>A connect attempt of <paramref name="conn"/> failed with <paramref name="error"/>, of <paramref name="kind"/>.</summary>
+    public void ConnectFailed(ConnectionState conn, string error, ConnectionEndKind kind)
     {
         conn.FailedConnects++;
         conn.Error = null;
+        conn.ConnectKind = kind;
         Volatile.Write(ref _lastError, error);
         Interlocked.Increment(ref _failedConnects);
     }
@@ -93,24 +97,37 @@ internal sealed partial class TrafficRecorder
         _lanes[conn.Lane].History.Connected(_clock.Since(now));
     }
 
-    /// <summary><paramref name="conn"/> ended at <paramref name="endedAt"/>, with <paramref name="error"/> if it failed.</summary>
-    public void Ended(ConnectionState conn, string? error, long endedAt)
+    /// <summary>
+    /// <paramref name="conn"/> ended at <paramref name="endedAt"/>, as <paramref name="kind"/>, with
+    /// <paramref name="error"/> if it failed. A packet still in flight is lost with the connection
+    /// if it failed, and unanswered if the run stopped.
+    /// </summary>
+    public void Ended(ConnectionState conn, string? error, ConnectionEndKind kind, long endedAt)
     {
         conn.Error = error;
+        conn.EndKind = kind;
         if (error is not null)
         {
             Volatile.Write(ref _lastError, error);
+        }
+
+        if (Interlocked.Exchange(ref _lanes[conn.Lane].Pending, null) is { } part)
+        {
+            Interlocked.Increment(ref error is null ? ref part.Unanswered : ref part.LostInFlight);
         }
 
         conn.EndedTicks = _clock.Since(endedAt);
         conn.Phase = ConnectionPhase.Ended;
     }
 
-    /// <summary>The connection <paramref name="conn"/> failed, seen at <paramref name="now"/>: counted, and a reconnect of its lane begins.</summary>
+    /// <summary>
+    /// The connection <paramref name="conn"/> failed: counted, and a reconnect of its lane begins,
+    /// at its end (when the FIN or RST was seen), or at <paramref name="now"/> if it has not ended.
+    /// </summary>
     public void Failed(ConnectionState conn, long now)
     {
         Interlocked.Increment(ref _failedConnections);
-        _lanes[conn.Lane].History.Failed(_clock.Since(now));
+        _lanes[conn.Lane].History.Failed(conn.EndedTicks >= 0 ? conn.EndedTicks : _clock.Since(now));
     }
 
     /// <summary>The pacer woke the sender of <paramref name="conn"/> at <paramref name="now"/> for a turn due at <paramref name="due"/>: a busy machine, not the network.</summary>
@@ -121,13 +138,15 @@ internal sealed partial class TrafficRecorder
         _pacingLag.Record(lag / _ticksPerMicrosecond);
     }
 
-    /// <summary>A packet of <paramref name="conn"/> written at <paramref name="sentAt"/>.</summary>
+    /// <summary>A packet of <paramref name="conn"/> written at <paramref name="sentAt"/>: in flight until its echo, its loss or the end.</summary>
     public void Sent(ConnectionState conn, long sentAt)
     {
         conn.CountSent();
         var lane = _lanes[conn.Lane];
         Volatile.Write(ref lane.Sent, lane.Sent + 1);
-        Interlocked.Increment(ref _slices.At(_clock.Since(sentAt)).Sent);
+        var part = _slices.At(_clock.Since(sentAt));
+        Interlocked.Increment(ref part.Sent);
+        Volatile.Write(ref lane.Pending, part);
     }
 
     /// <summary>
@@ -148,20 +167,45 @@ internal sealed partial class TrafficRecorder
         }
     }
 
-    /// <summary>The echo, at <paramref name="now"/>, of the packet of <paramref name="conn"/> written at <paramref name="sentAt"/>.</summary>
+    /// <summary>
+    /// The echo, at <paramref name="now"/>, of the packet of <paramref name="conn"/> written at
+    /// <paramref name="sentAt"/>: counted, with its round trip, in the slice the packet was sent in.
+    /// </summary>
     public void Echoed(ConnectionState conn, long sentAt, long now)
     {
-        conn.CountReceived();
         var lane = _lanes[conn.Lane];
+        var sent = _clock.Since(sentAt);
+        var part = Interlocked.Exchange(ref lane.Pending, null) ?? _slices.At(sent);
+        Interlocked.Increment(ref part.Received);
+        conn.CountReceived();
         Volatile.Write(ref lane.Received, lane.Received + 1);
-        var t = _clock.Since(now);
-        Interlocked.Increment(ref _slices.At(t).Received);
-        _slices.RttAt(t).Record((now - sentAt) / _ticksPerMicrosecond);
-        lane.History.Echoed(t);
+        var micros = (now - sentAt) / _ticksPerMicrosecond;
+        _slices.RttAt(sent).Record(micros);
+        if (_hostRtt is not null && conn.HostIndex >= 0)
+        {
+            _hostRtt.Record(conn.HostIndex, sent, micros);
+        }
+
+        lane.History.Echoed(_clock.Since(now));
     }
 
-    /// <summary>A UDP datagram given up at <paramref name="now"/>: no reply by the read time-out, or an ICMP error.</summary>
-    public void Lost(long now) => Interlocked.Increment(ref _slices.At(_clock.Since(now)).Lost);
+    /// <summary><paramref name="conn"/> was served by <paramref name="host"/> (the name in its first reply).</summary>
+    public void Served(ConnectionState conn, string host)
+    {
+        conn.Host = host;
+        conn.HostIndex = _hostRtt?.IndexOf(host) ?? -1;
+    }
+
+    /// <summary>
+    /// The UDP datagram of <paramref name="conn"/> in flight given up at <paramref name="now"/>: no
+    /// reply by the read time-out, or an ICMP error; counted in the slice it was sent in.
+    /// </summary>
+    public void Lost(ConnectionState conn, long now)
+    {
+        var part = Interlocked.Exchange(ref _lanes[conn.Lane].Pending, null) ?? _slices.At(_clock.Since(now));
+        Interlocked.Increment(ref part.Lost);
+    }
+
 
     /// <summary>
     /// Counts in the slice of <paramref name="now"/> what <paramref name="total"/> (the socket's
@@ -184,11 +228,34 @@ internal sealed partial class TrafficRecorder
         }
     }
 
-    /// <summary>Marks <paramref name="now"/> with <paramref name="name"/>; returns the mark's index, for <see cref="EndMark"/>.</summary>
-    public int Mark(string name, long now) => _marks.Add(name, _clock.ToTime(_clock.Since(now)));
+    /// <summary>Marks <paramref name="now"/> with <paramref name="name"/>; returns the mark's index, for <see cref="EndMark"/>.
+    /// The slice of the mark is split there, so that windows that start or end at marks are exact.</summary>
+    public int Mark(string name, long now)
+    {
+        var t = _clock.Since(now);
+        _slices.Split(t);
+        return _marks.Add(name, _clock.ToTime(t));
+    }
 
-    /// <summary>Ends the span of the mark at <paramref name="index"/> (a disruption) at <paramref name="now"/>.</summary>
-    public void EndMark(int index, long now) => _marks.End(index, _clock.ToTime(_clock.Since(now)));
+    /// <summary>Ends the span of the mark at <paramref name="index"/> (a disruption) at <paramref name="now"/>, splitting its slice there.</summary>
+    public void EndMark(int index, long now)
+    {
+        var t = _clock.Since(now);
+        _slices.Split(t);
+        _marks.End(index, _clock.ToTime(t));
+    }
+
+    /// <summary>Packets in flight now per slice part: the part of each lane's packet awaiting its echo.</summary>
+    public Slice?[] InFlight()
+    {
+        var parts = new Slice?[_lanes.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = Volatile.Read(ref _lanes[i].Pending);
+        }
+
+        return parts;
+    }
 
     /// <summary>The counters of one lane; the lane writes them, the monitor reads them.</summary>
     private sealed class LaneRecord(LaneHistory history)
@@ -199,5 +266,8 @@ internal sealed partial class TrafficRecorder
         public long Dropped;
         public long LastWakeLag;
         public volatile ConnectionState? Current;
+
+        /// <summary>The slice part of the packet in flight (sent, not yet echoed, lost or ended); <see langword="null"/> if none.</summary>
+        public Slice? Pending;
     }
 }

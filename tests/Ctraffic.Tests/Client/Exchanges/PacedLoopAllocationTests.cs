@@ -4,7 +4,19 @@ using FluentAssertions;
 
 namespace Ctraffic.Tests.Client.Exchanges;
 
-/// <summary>The paced loop's hot path: packets on a TCP connection allocate nothing (the in-process server included).</summary>
+/// <summary>Tests that read the process's allocations run alone: no other test class runs meanwhile (xUnit runs such collections after the parallel ones).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationMeasurements
+{
+    public const string Name = "allocation measurements";
+}
+
+/// <summary>
+/// The paced loop's hot path: packets on a TCP connection allocate nothing (the in-process server
+/// included). It reads <see cref="GC.GetTotalAllocatedBytes"/> of the whole process, so it runs
+/// alone (<see cref="AllocationMeasurements"/>): other tests' allocations would count against it.
+/// </summary>
+[Collection(AllocationMeasurements.Name)]
 public class PacedLoopAllocationTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);

@@ -96,7 +96,7 @@ public class TrafficRecorderTests
         var recorder = Recorder();
         var first = Connect(recorder, 0, 0);
         Echoes(recorder, first, 0.1, 0.9);
-        recorder.Ended(first, "read tcp 127.0.0.1:40000->127.0.0.1:5003: read: connection reset by peer", T(1));
+        recorder.Ended(first, "read tcp 127.0.0.1:40000->127.0.0.1:5003: read: connection reset by peer", ConnectionEndKind.Reset, T(1));
         recorder.Failed(first, T(1));
         var second = Connect(recorder, 0, 1.3);
         recorder.Echoed(second, T(1.4), T(1.4));
@@ -159,13 +159,14 @@ public class TrafficRecorderTests
         // When the report is made
         var report = Report(recorder, 3);
 
-        // Then the marks hold their times, and the window from 1 s to 2 s counts the packets of its slices (1.0 s to 2.0 s)
+        // Then the marks hold their times, and the window from 1 s to 2 s counts the packets sent from 1.0 s up to, not at, 2.0 s
         report.Marks.Should().Equal(new Mark("kill backend-1", S(1), S(1.5)), new Mark("steady", S(2)));
         var window = report.Window("kill backend-1");
         window.Period.Should().Be(new TimeWindow(S(1), S(2)));
-        window.Sent.Should().Be(11);
-        window.Received.Should().Be(11);
-        report.Before("kill backend-1").Sent.Should().Be(11);
+        window.Sent.Should().Be(10);
+        window.Received.Should().Be(10);
+        report.Before("kill backend-1").Sent.Should().Be(10);
+        report.After("steady").Sent.Should().Be(10);
         report.Sent.Should().Be(30);
     }
 
@@ -205,8 +206,8 @@ public class TrafficRecorderTests
         var recorder = Recorder();
         var conn = recorder.Open(0, T(0))!;
 
-        recorder.ConnectFailed(conn, "dial tcp 127.0.0.1:1: connect: connection refused");
-        recorder.ConnectFailed(conn, "dial tcp 127.0.0.1:1: i/o timeout");
+        recorder.ConnectFailed(conn, "dial tcp 127.0.0.1:1: connect: connection refused", ConnectionEndKind.ConnectRefused);
+        recorder.ConnectFailed(conn, "dial tcp 127.0.0.1:1: i/o timeout", ConnectionEndKind.ConnectTimeout);
 
         recorder.LastError.Should().Be("dial tcp 127.0.0.1:1: i/o timeout");
         var snapshot = recorder.Snapshot(T(1));
@@ -270,16 +271,23 @@ public class TrafficRecorderTests
     }
 
     [Fact]
-    public void UdpLossesAreCountedInTheirSlice()
+    public void UdpLossesAreCountedInTheSliceOfTheirSendTime()
     {
+        // Given two datagrams sent at 0.25 s and 0.75 s, given up a read time-out (0.3 s) later
         var recorder = Recorder();
-        recorder.Lost(T(0.25));
-        recorder.Lost(T(0.75));
+        var conn = Connect(recorder, 0, 0);
+        recorder.Sent(conn, T(0.25));
+        recorder.Lost(conn, T(0.55));
+        recorder.Sent(conn, T(0.75));
+        recorder.Lost(conn, T(1.05));
 
-        var report = Report(recorder, 1);
+        var report = Report(recorder, 2);
 
+        // Then each is lost in the slice it was sent in, not the one it was given up in
         report.Lost.Should().Be(2);
+        report.PacketsLost.Should().Be(2);
         report.Between(S(0.7), S(0.8)).Lost.Should().Be(1);
+        report.Between(S(1.0), S(1.1)).Lost.Should().Be(0);
     }
 
     [Fact]
