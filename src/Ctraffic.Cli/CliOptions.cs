@@ -31,6 +31,13 @@ internal sealed class CliOptions
     public string Plot { get; set; } = "";
     public string HostName { get; set; } = "";
     public TimeSpan KeepAlive { get; set; } = TimeSpan.Zero;
+    public string Http { get; set; } = "";
+    public string H2 { get; set; } = "";
+    public string Path { get; set; } = "/";
+    public string HostHeader { get; set; } = Ctraffic.Server.Http.HttpServer.DefaultHostHeader;
+
+    /// <summary>Whether the client sends HTTP requests (<c>-client http|h2|grpc</c>) rather than echo packets.</summary>
+    public bool HttpClient => Client is "http" or "h2" or "grpc";
 
     public StatisticsDetail StatsDetail => Stats switch
     {
@@ -60,12 +67,16 @@ internal sealed class CliOptions
         f.String("srccidr", "", "Source CIDR (one source address per connection)", v => o.SrcCidr = v);
         f.String("srcfile", "", "File with source addresses, one per line", v => o.SrcFile = v);
         f.Bool("udp", false, "Use UDP", v => o.Udp = v);
-        f.String("client", o.Client, "Client; echo", v => o.Client = v);
+        f.String("client", o.Client, "Client; echo, http (HTTP/1.1), h2 (HTTP/2, h2c), grpc (gRPC health checks); for http, h2 and grpc -rate is requests/second", v => o.Client = v);
         f.Bool("version", false, "Print version and quit", v => o.Version = v);
         f.Bool("local", false, "Run against an in-process server on loopback (no setup needed)", v => o.Local = v);
         f.String("plot", "", "With -analyze: write an SVG graph to this file", v => o.Plot = v);
         f.String("hostname", "", "Server: the host name sent to clients (default: the machine's)", v => o.HostName = v);
         f.Duration("keepalive", TimeSpan.Zero, "Server: TCP keep-alive after this idle time; a vanished peer is released after about twice it (0: off)", v => o.KeepAlive = v);
+        f.String("http", "", "Server: also serve HTTP/1.1 on this address, e.g. [::]:5080 (empty: off)", v => o.Http = v);
+        f.String("h2", "", "Server: also serve HTTP/2 without TLS (h2c) and gRPC health on this address, e.g. [::]:5081 (empty: off)", v => o.H2 = v);
+        f.String("path", o.Path, "Client http, h2: the request path", v => o.Path = v);
+        f.String("hostheader", o.HostHeader, "The HTTP response header that names the host that answered", v => o.HostHeader = v);
         f.Parse(args);
         if (f.Rest.Count > 0)
         {
@@ -108,7 +119,12 @@ internal sealed class CliOptions
             $"must be at least {minimumRate:G4} KB/s with -nconn {Nconn} and -psize {Math.Max(TrafficOptions.MinimumPacketSize, Psize)} (one packet per connection every {TrafficOptions.MaximumPacketInterval.TotalDays} days)");
         Require(Stats is "none" or "summary" or "all", "stats", Stats, "must be none, summary or all");
         Require(Analyze is "throughput" or "connections" or "hosts", "analyze", Analyze, "must be throughput, connections or hosts");
-        Require(Client == "echo", "client", Client, "the only client is echo");
+        Require(Client is "echo" or "http" or "h2" or "grpc", "client", Client, "must be echo, http, h2 or grpc");
+        Require(!(HttpClient && Udp), "udp", "true", "-udp is for the echo client only");
+        Require(Path.StartsWith('/') && Uri.IsWellFormedUriString(Path, UriKind.Relative), "path", Path, "must be a URI path starting with /");
+        Require(HostHeader.Length > 0 && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "hostheader", HostHeader, "must be a header name");
+        RequireListen("http", Http);
+        RequireListen("h2", H2);
         Require(SrcCidr.Length == 0 || SrcFile.Length == 0, "srcfile", SrcFile, "give -srccidr or -srcfile, not both");
         Require(!(Local && Server), "local", "true", "-local runs a client; it cannot be combined with -server");
         if (SrcCidr.Length > 0 && !Cidr.TryParse(SrcCidr, out _, out var cidrError))
@@ -120,6 +136,22 @@ internal sealed class CliOptions
         {
             throw new UsageException($"invalid value \"{HostName}\" for flag -hostname: at most {Wire.HandshakeSize} bytes");
         }
+    }
+
+    private void RequireListen(string flag, string address)
+    {
+        if (address.Length == 0)
+        {
+            return;
+        }
+
+        Require(Server, flag, address, "serving HTTP needs -server");
+        if (!HostPort.TryParse(address, out var hp, out var error))
+        {
+            throw new UsageException($"invalid value \"{address}\" for flag -{flag}: {error}");
+        }
+
+        Require(hp.Host.Length == 0 || hp.IPAddress is not null, flag, address, "listen on an IP address, e.g. [::]:5080");
     }
 
     private static void Require(bool ok, string flag, object value, string why)

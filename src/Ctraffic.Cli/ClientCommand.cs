@@ -6,6 +6,7 @@ using Ctraffic.Cli.Input;
 using Ctraffic.Cli.Output;
 using Ctraffic.Client;
 using Ctraffic.Server;
+using Ctraffic.Server.Http;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Cli;
@@ -29,10 +30,32 @@ internal static class ClientCommand
             Reconnect = o.Reconnect,
             Protocol = o.Udp ? TrafficProtocol.Udp : TrafficProtocol.Tcp,
             SourceAddresses = SourceProvider(o),
+            Client = o.Client switch
+            {
+                "http" => TrafficClient.Http,
+                "h2" => TrafficClient.Http2,
+                "grpc" => TrafficClient.Grpc,
+                _ => TrafficClient.Echo,
+            },
+            RequestRate = o.Rate,
+            HttpPath = o.Path,
+            HostHeader = o.HostHeader,
         };
 
         EchoServer? local = null;
-        if (o.Local)
+        HttpServer? localHttp = null;
+        if (o.Local && o.HttpClient)
+        {
+            var address = o.Flags.IsSet("address") ? o.Address : "127.0.0.1:0";
+            localHttp = await HttpServer.StartAsync(new HttpServerOptions
+            {
+                Address = o.Client == "http" ? address : null,
+                Http2Address = o.Client == "http" ? null : address,
+                HostHeader = o.HostHeader,
+            }, cancellationToken).ConfigureAwait(false);
+            traffic.Address = o.Client == "http" ? localHttp.ConnectAddress : localHttp.Http2ConnectAddress;
+        }
+        else if (o.Local)
         {
             var address = o.Flags.IsSet("address") ? o.Address : "127.0.0.1:0";
             local = EchoServer.Start(new EchoServerOptions { Address = address, Udp = o.Udp });
@@ -72,6 +95,11 @@ internal static class ClientCommand
             if (local is not null)
             {
                 await local.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (localHttp is not null)
+            {
+                await localHttp.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Ctraffic.Server;
+using Ctraffic.Server.Http;
 
 namespace Ctraffic.Cli;
 
@@ -29,6 +30,27 @@ internal static class ServerCommand
             return CtrafficCommand.ExitFailure;
         }
 
+        HttpServer? http = null;
+        if (options.Http.Length > 0 || options.H2.Length > 0)
+        {
+            try
+            {
+                http = await HttpServer.StartAsync(new HttpServerOptions
+                {
+                    Address = options.Http.Length > 0 ? options.Http : null,
+                    Http2Address = options.H2.Length > 0 ? options.H2 : null,
+                    HostName = options.HostName.Length > 0 ? options.HostName : null,
+                    HostHeader = options.HostHeader,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                TryWriteLine(stderr, CtrafficCommand.LogLine($"listen tcp {options.Http} {options.H2}: {(ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } ? "bind: address already in use" : ex.Message)}"));
+                return CtrafficCommand.ExitFailure;
+            }
+        }
+
         await using (server.ConfigureAwait(false))
         {
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,7 +58,13 @@ internal static class ServerCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
             using var reg = cancellationToken.Register(() => stop.TrySetResult());
             await stop.Task.ConfigureAwait(false);
-            await server.StopAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+            var echoStop = server.StopAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+            if (http is not null)
+            {
+                await http.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await echoStop.ConfigureAwait(false);
         }
 
         return CtrafficCommand.ExitOk;

@@ -67,6 +67,8 @@ public sealed class ContinuousTraffic : IDisruptionRecorder, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var server = options.Server ?? (options.Address is { } address
             ? CtrafficServer.External(address)
+            : options.Client != TrafficClient.Echo
+            ? CtrafficServer.InProcessHttpAsync(options.Client != TrafficClient.Http, s => s.HostHeader = options.HostHeader, cancellationToken: cancellationToken).GetAwaiter().GetResult()
             : CtrafficServer.InProcess(s => s.Udp = options.Protocol == TrafficProtocol.Udp));
         var owns = options.Server is null;
         try

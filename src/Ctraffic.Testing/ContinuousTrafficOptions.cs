@@ -54,6 +54,31 @@ public sealed class ContinuousTrafficOptions
     /// <summary>TCP or UDP. The default value is <see cref="TrafficProtocol.Tcp"/>.</summary>
     public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Tcp;
 
+    /// <summary>
+    /// What the connections send: echo packets, or HTTP/1.1, HTTP/2 or gRPC health requests (then
+    /// with no <see cref="Server"/> nor <see cref="Address"/> an in-process HTTP server is started).
+    /// The default value is <see cref="TrafficClient.Echo"/>.
+    /// </summary>
+    public TrafficClient Client { get; set; } = TrafficClient.Echo;
+
+    /// <summary>Total requests per second of HTTP, HTTP/2 and gRPC traffic, shared by the connections. The default value is 100 (10 per connection at the defaults).</summary>
+    public double RequestRate { get; set; } = 100;
+
+    /// <summary>The path requested by HTTP and HTTP/2 traffic. The default value is <c>/</c>.</summary>
+    public string HttpPath { get; set; } = "/";
+
+    /// <summary>The response header that names the host that answered. The default value is <c>ctraffic-host</c>.</summary>
+    public string HostHeader { get; set; } = "ctraffic-host";
+
+    /// <summary>The status codes that are a success. The default value is <see langword="null"/>: every 2xx status.</summary>
+    public IReadOnlySet<int>? SuccessStatusCodes { get; set; }
+
+    /// <summary>
+    /// Handlers of the test between the traffic and the wire (e.g. a resilience pipeline): see
+    /// <see cref="TrafficOptions.HttpHandler"/>. The default value is <see langword="null"/>.
+    /// </summary>
+    public Func<HttpMessageHandler, HttpMessageHandler>? HttpHandler { get; set; }
+
     /// <summary>Source addresses for the connections; <see langword="null"/> lets the system choose. The default value is <see langword="null"/>.</summary>
     public ISourceAddressProvider? SourceAddresses { get; set; }
 
@@ -137,6 +162,12 @@ public sealed class ContinuousTrafficOptions
         ConnectTimeout = ConnectTimeout,
         OutageThreshold = OutageThreshold,
         TimeProvider = TimeProvider,
+        Client = Client,
+        RequestRate = RequestRate,
+        HttpPath = HttpPath,
+        HostHeader = HostHeader,
+        SuccessStatusCodes = SuccessStatusCodes,
+        HttpHandler = HttpHandler,
         HostRoundTrips = true,
     };
 

@@ -56,6 +56,26 @@ public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
     }
 
     /// <summary>
+    /// The ctraffic HTTP server in the test's own process, on a free port of 127.0.0.1: HTTP/1.1, or
+    /// with <paramref name="http2"/> HTTP/2 without TLS (h2c) and the gRPC health service; its host
+    /// name in the <c>ctraffic-host</c> response header.
+    /// </summary>
+    /// <param name="http2">Serve HTTP/2 (for <see cref="Client.TrafficClient.Http2"/> and <see cref="Client.TrafficClient.Grpc"/>) rather than HTTP/1.1.</param>
+    /// <param name="configure">Sets the options (host name, header); the addresses are set by <paramref name="http2"/>.</param>
+    /// <param name="name">Names it in its disruptions; <see langword="null"/> for the host name if one is set, else <c>server</c>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The server, serving.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static Task<InProcessHttpServer> InProcessHttpAsync(bool http2 = false, Action<Server.Http.HttpServerOptions>? configure = null, string? name = null, CancellationToken cancellationToken = default)
+    {
+        var options = new Server.Http.HttpServerOptions();
+        configure?.Invoke(options);
+        options.Address = http2 ? null : InProcessServer.DefaultAddress;
+        options.Http2Address = http2 ? InProcessServer.DefaultAddress : null;
+        return InProcessHttpServer.StartNewAsync(options, http2, name, cancellationToken);
+    }
+
+    /// <summary>
     /// A server the test does not control: the system under test at <paramref name="address"/>
     /// (one <c>host:port</c>, or several comma-separated, the connections spread over them). It
     /// supports no disruption: the test disrupts the system itself and marks it on the traffic.

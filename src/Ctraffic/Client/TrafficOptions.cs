@@ -21,6 +21,9 @@ public sealed class TrafficOptions
     /// </summary>
     public const double MaximumRateKBps = 1e9;
 
+    /// <summary>Highest total request rate of HTTP runs (requests per second): far above what a machine serves.</summary>
+    public const double MaximumRequestRate = 1e9;
+
     /// <summary>Longest run (10 years); <see langword="null"/> runs until stopped.</summary>
     public static TimeSpan MaximumDuration { get; } = TimeSpan.FromDays(3650);
 
@@ -62,6 +65,44 @@ public sealed class TrafficOptions
 
     /// <summary>TCP or UDP. The default value is <see cref="TrafficProtocol.Tcp"/>.</summary>
     public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Tcp;
+
+    /// <summary>
+    /// What the connections send: echo packets, or HTTP/1.1, HTTP/2 or gRPC requests (then each
+    /// connection keeps one request in flight, paced as echo packets are, at
+    /// <see cref="RequestRate"/>). The default value is <see cref="TrafficClient.Echo"/>.
+    /// </summary>
+    public TrafficClient Client { get; set; } = TrafficClient.Echo;
+
+    /// <summary>
+    /// Total requests per second of an HTTP, HTTP/2 or gRPC run, shared equally by all
+    /// connections (<see cref="RateKBps"/> is for echo runs). The default value is 10.
+    /// </summary>
+    public double RequestRate { get; set; } = 10;
+
+    /// <summary>The path (and query) requested by HTTP and HTTP/2 runs. The default value is <c>/</c>.</summary>
+    public string HttpPath { get; set; } = "/";
+
+    /// <summary>
+    /// The response header that names the host that answered (a ctraffic server sends its host
+    /// name in it): the per-host figures of HTTP runs come from it. The default value is <c>ctraffic-host</c>.
+    /// </summary>
+    public string HostHeader { get; set; } = "ctraffic-host";
+
+    /// <summary>
+    /// The status codes that are a success; other responses are error responses, counted by status.
+    /// The default value is <see langword="null"/>: every 2xx status.
+    /// </summary>
+    public IReadOnlySet<int>? SuccessStatusCodes { get; set; }
+
+    /// <summary>
+    /// Puts handlers of the test between the traffic and the wire: called once per connection
+    /// (lane) with the handler that sends on the lane's <c>SocketsHttpHandler</c>, it returns the
+    /// handler the requests go through (e.g. a <c>DelegatingHandler</c> with a retry policy whose
+    /// <c>InnerHandler</c> is the one given). The statistics then show what the application saw
+    /// (requests) and what the wire saw (<see cref="Statistics.HttpStatistics.WireAttempts"/>).
+    /// The default value is <see langword="null"/>: requests go to the wire directly.
+    /// </summary>
+    public Func<HttpMessageHandler, HttpMessageHandler>? HttpHandler { get; set; }
 
     /// <summary>Re-connect at once after a connection fails. The default value is <see langword="true"/>.</summary>
     public bool Reconnect { get; set; } = true;
@@ -134,6 +175,17 @@ public sealed class TrafficOptions
         Check(OutageThreshold >= TimeSpan.Zero && OutageThreshold <= MaximumWait, nameof(OutageThreshold), $"must be zero to an hour, was {OutageThreshold}");
         Check(ConnectTimeout > TimeSpan.Zero && ConnectTimeout <= MaximumWait, nameof(ConnectTimeout), $"must be positive and at most an hour, was {ConnectTimeout}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        if (Client != TrafficClient.Echo)
+        {
+            Check(Enum.IsDefined(Client), nameof(Client), $"must be a {nameof(TrafficClient)}, was {Client}");
+            Check(Protocol == TrafficProtocol.Tcp, nameof(Protocol), $"must be {nameof(TrafficProtocol.Tcp)} for the {Client} client, was {Protocol}");
+            Check(double.IsFinite(RequestRate) && RequestRate > 0 && RequestRate <= MaximumRequestRate, nameof(RequestRate), $"must be a positive number of at most {MaximumRequestRate:G}, was {RequestRate}");
+            var minimumRequests = Connections / MaximumPacketInterval.TotalSeconds;
+            Check(RequestRate >= minimumRequests, nameof(RequestRate), $"must be at least {minimumRequests:G4} for {Connections} connections (one request per connection every {MaximumPacketInterval.TotalDays} days), was {RequestRate}");
+            Check(HttpPath is not null && HttpPath.StartsWith('/') && Uri.IsWellFormedUriString(HttpPath, UriKind.Relative), nameof(HttpPath), $"must be a URI path starting with /, was \"{HttpPath}\"");
+            Check(!string.IsNullOrEmpty(HostHeader) && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(HostHeader), $"must be a header name of letters, digits, '-', '_' or '.', was \"{HostHeader}\"");
+            Check(SuccessStatusCodes is null || (SuccessStatusCodes.Count > 0 && SuccessStatusCodes.All(c => c is >= 100 and <= 599)), nameof(SuccessStatusCodes), "must hold status codes of 100 to 599, at least one");
+        }
     }
 
     /// <summary>A copy of these options.</summary>

@@ -1,5 +1,6 @@
 using Ctraffic.Client.Connecting;
 using Ctraffic.Client.Exchanges;
+using Ctraffic.Client.Http;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
@@ -29,6 +30,7 @@ public sealed class TrafficRun : IAsyncDisposable
     private readonly TrafficRecorder _recorder;
     private readonly Connector _connector;
     private readonly LaneRunner _runner;
+    private readonly HttpTraffic? _http;
     private readonly ITimer _heartbeat;
     private readonly ITimer _sampler;
     private readonly CancellationTokenSource _stop = new();
@@ -46,7 +48,10 @@ public sealed class TrafficRun : IAsyncDisposable
         _deadline = options.Duration is { } d ? _clock.Start + _clock.ToTicks(d) : long.MaxValue;
         _pacer = new Pacer(_time);
         var packetSize = options.EffectivePacketSize;
-        var bytesPerSecond = options.RateKBps * 1024 / options.Connections;
+        // HTTP requests are paced as packets of the packet size: at the request rate.
+        var bytesPerSecond = options.Client == TrafficClient.Echo
+            ? options.RateKBps * 1024 / options.Connections
+            : options.RequestRate * packetSize / options.Connections;
 
         // Connects are spread evenly over one packet interval (at most a second), and the first
         // packets evenly over one packet interval, so that neither come in bursts. Then each
@@ -60,7 +65,8 @@ public sealed class TrafficRun : IAsyncDisposable
         var run = new RunContext(_time, _clock, _deadline, _pacer, _recorder, requestStop, _ends, _stop.Token);
         _connector = new Connector(options, run);
         var loop = new PacedLoop(run, packetSize, bytesPerSecond, _intervalTicks, _clock.ToTicks(options.ReadTimeout));
-        _runner = new LaneRunner(options, run, _connector, loop);
+        _http = options.Client == TrafficClient.Echo ? null : new HttpTraffic(options, run, _connector);
+        _runner = new LaneRunner(options, run, _connector, loop, _http);
         _heartbeat = _time.CreateTimer(static s => ((TrafficRun)s!).Heartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
         _sampler = _time.CreateTimer(static s => ((TrafficRun)s!).TakeSample(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _externalCancel = cancellationToken.Register(static s => ((TrafficRun)s!).RequestStop(TrafficEndReason.Stopped), this);
@@ -123,10 +129,11 @@ public sealed class TrafficRun : IAsyncDisposable
         {
             Started = Started,
             Duration = _finished ? FinalDuration : _clock.ToTime(_clock.Since(now)),
-            Rate = _options.RateKBps,
+            Rate = _options.Client == TrafficClient.Echo ? _options.RateKBps : _options.RequestRate,
             Connections = _options.Connections,
             PacketSize = _options.EffectivePacketSize,
             EndReason = _finished ? EndReason : null,
+            Http = _http?.Outcomes.Statistics(),
         });
     }
 

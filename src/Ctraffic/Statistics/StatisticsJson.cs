@@ -71,6 +71,11 @@ public static class StatisticsJson
             sb.Append(']');
         }
 
+        if (stats.Http is { } http)
+        {
+            AppendHttp(sb, http);
+        }
+
         extra?.Invoke(sb);
         sb.Append('}');
         return sb.ToString();
@@ -111,6 +116,33 @@ public static class StatisticsJson
     internal static long Nanoseconds(TimeSpan t) => t.Ticks * 100;
 
     internal static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
+
+    /// <summary>The added fields of an HTTP run (ours; the original has none of them).</summary>
+    private static void AppendHttp(StringBuilder sb, HttpStatistics http)
+    {
+        sb.Append(",\"Client\":");
+        GoJsonWriter.AppendString(sb, http.Client);
+        sb.Append(",\"ErrorResponses\":").Append(http.ErrorResponses);
+        sb.Append(",\"FailedRequests\":").Append(http.FailedRequests);
+        sb.Append(",\"ClosedByServer\":").Append(http.ClosedByServer);
+        sb.Append(",\"WireAttempts\":").Append(http.WireAttempts);
+        sb.Append(",\"WireFailures\":").Append(http.WireFailures);
+        sb.Append(",\"Statuses\":{");
+        var first = true;
+        foreach (var (status, count) in http.Statuses)
+        {
+            if (!first)
+            {
+                sb.Append(',');
+            }
+
+            first = false;
+            GoJsonWriter.AppendString(sb, status);
+            sb.Append(':').Append(count);
+        }
+
+        sb.Append('}');
+    }
 
     private static void AppendConnection(StringBuilder sb, ConnectionStats c)
     {

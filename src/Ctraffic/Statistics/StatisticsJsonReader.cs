@@ -19,6 +19,37 @@ internal static class StatisticsJsonReader
     /// nanoseconds written (which <see cref="TrafficStatistics"/> rounds down to 100 ns).
     /// </summary>
     /// <exception cref="FormatException">The element is not a ctraffic statistics object.</exception>
+    /// <summary>The added fields of an HTTP run; <see langword="null"/> when there is no <c>Client</c> field (an echo run, or the original's).</summary>
+    private static HttpStatistics? ReadHttp(JsonElement root)
+    {
+        if (!root.TryGetProperty("Client", out var client) || client.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var statuses = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (root.TryGetProperty("Statuses", out var st) && st.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in st.EnumerateObject())
+            {
+                statuses[p.Name] = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n)
+                    ? n
+                    : throw new FormatException($"field Statuses.{p.Name}: expected an integer, found {Describe(p.Value.ValueKind)}");
+            }
+        }
+
+        return new HttpStatistics
+        {
+            Client = client.GetString()!,
+            ErrorResponses = GetInt64(root, "ErrorResponses"),
+            FailedRequests = GetInt64(root, "FailedRequests"),
+            ClosedByServer = GetInt64(root, "ClosedByServer"),
+            WireAttempts = GetInt64(root, "WireAttempts"),
+            WireFailures = GetInt64(root, "WireFailures"),
+            Statuses = statuses,
+        };
+    }
+
     public static (TrafficStatistics Statistics, NanosecondTimes Times) ReadExact(JsonElement root)
     {
         try
@@ -75,6 +106,7 @@ internal static class StatisticsJsonReader
                 PacingLagMax = StatisticsJson.FromNanoseconds(GetInt64(root, "PacingLagMax")),
                 ConnStats = conns,
                 Samples = samples,
+                Http = ReadHttp(root),
             };
             return (statistics, new NanosecondTimes(startedNs, duration, [.. sampleTimes], [.. connTimes]));
         }

@@ -64,6 +64,12 @@ public sealed record TrafficStatistics
     /// <summary>Why the run ended; <see langword="null"/> for live statistics and for statistics read from JSON.</summary>
     public TrafficEndReason? EndReason { get; init; }
 
+    /// <summary>
+    /// The requests by outcome of an HTTP, HTTP/2 or gRPC run; <see langword="null"/> for echo
+    /// runs. Ours; the JSON adds its fields, the original's are kept.
+    /// </summary>
+    public HttpStatistics? Http { get; init; }
+
     /// <summary>Packets written but never echoed.</summary>
     public long LostInFlight => Math.Max(0, Sent - Received);
 }

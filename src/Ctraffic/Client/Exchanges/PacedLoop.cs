@@ -70,6 +70,7 @@ internal sealed class PacedLoop
             var bucket = started;
             while (true)
             {
+                conn = exchange.Current;
                 if (Volatile.Read(ref conn.EndSeenAt) != 0)
                 {
                     // The end watch saw a FIN or RST between packets: read it now, not at the next packet.
@@ -167,12 +168,17 @@ internal sealed class PacedLoop
         {
             (error, kind) = (exchange.Failure(op, GoErrors.Reason(ex)), EndKinds.OfConnection(ex));
         }
+        catch (Exception ex) when (exchange.FailureOf(op, ex) is { } failure)
+        {
+            (error, kind) = (failure, exchange.EndKindOf(ex));
+        }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             // Aborted by the run itself: not a failure of the connection.
         }
         finally
         {
+            conn = exchange.Current;
             io.Close();
             exchange.Close();
             var now = _time.GetTimestamp();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Ctraffic.Client.Lanes;
 using Ctraffic.Client.Recording;
+using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Exchanges;
 
@@ -31,6 +32,9 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
 
     /// <summary>The connection slot it runs for.</summary>
     public ConnectionState Connection { get; } = connection;
+
+    /// <summary>The connection slot the packets are counted on now (HTTP: a new one after the server closed the last between requests).</summary>
+    public virtual ConnectionState Current => Connection;
 
     /// <summary>The packet going out and its reply coming in.</summary>
     public byte[] Buffer { get; } = new byte[packetSize];
@@ -68,6 +72,16 @@ internal abstract class PacketExchange(Socket socket, ConnectionState connection
 
     /// <summary>The error text (Go's wording) of the connection failing in <paramref name="op"/> (<c>write</c> or <c>read</c>) for <paramref name="reason"/>.</summary>
     public abstract string Failure(string op, string reason);
+
+    /// <summary>
+    /// The error text of the connection failing in <paramref name="op"/> with <paramref name="error"/>,
+    /// an exception other than a socket's or the read time-out (HTTP: a reset, a protocol error);
+    /// <see langword="null"/> if it is not a failure of the connection.
+    /// </summary>
+    public virtual string? FailureOf(string op, Exception error) => null;
+
+    /// <summary>How <paramref name="error"/>, one <see cref="FailureOf"/> made a failure, ended the connection.</summary>
+    public virtual ConnectionEndKind EndKindOf(Exception error) => ConnectionEndKind.Other;
 
     /// <summary>The heartbeat's sample of the socket at <paramref name="now"/> (TCP: its retransmits).</summary>
     public virtual void Sample(long now)

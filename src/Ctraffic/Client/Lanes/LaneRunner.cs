@@ -1,5 +1,6 @@
 using Ctraffic.Client.Connecting;
 using Ctraffic.Client.Exchanges;
+using Ctraffic.Client.Http;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Lanes;
@@ -10,7 +11,7 @@ namespace Ctraffic.Client.Lanes;
 /// <see cref="TrafficOptions.Reconnect"/>), until the run ends. The run stops when the slots
 /// (<see cref="TrafficOptions.Connections"/> × <see cref="TrafficOptions.Retries"/>) are used up.
 /// </summary>
-internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connector connector, PacedLoop loop)
+internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connector connector, PacedLoop loop, HttpTraffic? http = null)
 {
     private readonly bool _udp = options.Protocol == TrafficProtocol.Udp;
     private readonly int _packetSize = options.EffectivePacketSize;
@@ -41,12 +42,15 @@ internal sealed class LaneRunner(TrafficOptions options, RunContext run, Connect
                 return;
             }
 
-            PacketExchange exchange = _udp
+            PacketExchange exchange = http is not null
+                ? http.Exchange(socket, conn, lane, _packetSize)
+                : _udp
                 ? new UdpExchange(socket, conn, _packetSize, run.Time)
                 : new TcpExchange(socket, conn, _packetSize, run.Recorder, run.Ends);
             lane.Exchange = exchange;
             var failed = await loop.RunAsync(lane, conn, exchange).ConfigureAwait(false);
             lane.Exchange = null;
+            conn = exchange.Current;
             connector.Release(lane);
             run.Recorder.Retransmits(conn, conn.Retransmits, run.Time.GetTimestamp());
             if (!failed)
