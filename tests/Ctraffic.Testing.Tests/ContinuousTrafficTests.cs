@@ -23,7 +23,10 @@ public class ContinuousTrafficTests
         report.Rtt.Count.Should().Be(report.Received);
         report.Rtt.Min.Should().BePositive();
         report.Rtt.P50.Should().BeLessThanOrEqualTo(report.Rtt.P99).And.BeLessThan(TimeSpan.FromSeconds(1));
-        report.Hosts.Should().ContainSingle().Which.Should().Be(new Reports.HostStatistics("steady", 10, 0, report.Sent, report.Received));
+        var host = report.Hosts.Should().ContainSingle().Which;
+        (host.Host, host.Connections, host.Lost, host.Sent, host.Received).Should().Be(("steady", 10, 0, report.Sent, report.Received));
+        host.Rtt!.Count.Should().Be(report.Received, "every round trip is kept for its host too");
+        host.Outages.Should().BeEquivalentTo(report.Outages);
         report.After("steady").Received.Should().BePositive().And.BeLessThan(report.Received);
     }
 

@@ -59,7 +59,7 @@ public sealed class ProcessReload
     {
         try
         {
-            await Drained.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await Drained.WaitAsync(timeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)

@@ -293,7 +293,7 @@ public sealed partial class ProcessServer : CtrafficServer
         try
         {
             groups.ForEach(g => Posix.Signal(-g, UnixSignal.SIGSTOP));
-            await Task.Delay(duration, cancellationToken).ConfigureAwait(false); // the pause itself, not a wait for a condition
+            await Task.Delay(duration, TimeProvider.System, cancellationToken).ConfigureAwait(false); // the pause itself, not a wait for a condition
         }
         finally
         {
@@ -506,7 +506,7 @@ public sealed partial class ProcessServer : CtrafficServer
                 throw new TimeoutException($"{Name}: no new process within {_options.ReadyTimeout.TotalSeconds:0.#} s of the reload (a bad configuration?){Tail()}");
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false); // polls /proc until the new processes are there, with a deadline
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false); // polls /proc until the new processes are there, with a deadline
         }
     }
 
@@ -521,7 +521,7 @@ public sealed partial class ProcessServer : CtrafficServer
                 throw new TimeoutException($"{Name}: the old processes {string.Join(' ', listening)} still listen on port {_context.Port} {_options.ReadyTimeout.TotalSeconds:0.#} s after the reload{Tail()}");
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false); // polls /proc until the old processes close their listeners, with a deadline
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false); // polls /proc until the old processes close their listeners, with a deadline
         }
     }
 
@@ -548,7 +548,7 @@ public sealed partial class ProcessServer : CtrafficServer
                 throw new TimeoutException($"{Name} did not serve on {_context.Address} within {_options.ReadyTimeout.TotalSeconds:0.#} s ({_options.Readiness}: {error}){Tail()}");
             }
 
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false); // polls until it serves, with a deadline
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken).ConfigureAwait(false); // polls until it serves, with a deadline
         }
     }
 
@@ -559,7 +559,7 @@ public sealed partial class ProcessServer : CtrafficServer
         {
             while (reload.OldProcessesRunning > 0)
             {
-                await Task.Delay(50, _lifetime.Token).ConfigureAwait(false); // polls /proc for the old processes' exit
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, _lifetime.Token).ConfigureAwait(false); // polls /proc for the old processes' exit
             }
 
             span.Dispose();

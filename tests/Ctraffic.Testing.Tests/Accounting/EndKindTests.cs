@@ -31,7 +31,7 @@ public class EndKindTests
         window.Should().HaveLostConnections(4).And.HaveLostConnectionsOnlyBy(ConnectionEndKind.Reset)
             .And.HaveLostConnectionsOnlyBetween(TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
         window.LostConnectionsByKind.Select(k => (k.Key, k.Value)).Should().Equal((ConnectionEndKind.Reset, 4));
-        window.PacketsLost.Should().Be(0, "no packet was in flight: the next one was due up to a second later");
+        window.PacketsLost.Should().BeLessThanOrEqualTo(2, "only a packet in flight at the kill is lost (found at the next packet, the end would cost every connection its next one)");
         TestContext.Current.TestOutputHelper?.WriteLine($"reset seen {(window.LostConnections.Max(c => c.Ended) - window.Period.Start).TotalMilliseconds:0.0} ms after the kill began");
     }
 
@@ -52,7 +52,7 @@ public class EndKindTests
         window.Should().HaveLostConnections(4).And.HaveLostConnectionsOnlyBy(ConnectionEndKind.PeerClosed)
             .And.HaveLostConnectionsOnlyBetween(TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
         window.LostConnections.Should().OnlyContain(c => c.Error == "EOF", "the original's text stays");
-        window.PacketsLost.Should().Be(0);
+        window.PacketsLost.Should().BeLessThanOrEqualTo(2, "only a packet in flight at the FIN is lost (found at the next packet, the end would cost every connection its next one)");
         HostChanges.Of(window).LostOn("backend-1").Should().Be(4);
         TestContext.Current.TestOutputHelper?.WriteLine($"FIN seen {(window.LostConnections.Max(c => c.Ended) - window.Period.Start).TotalMilliseconds:0.0} ms after the stop began");
     }
