@@ -15,6 +15,9 @@ public class IsolationTests
 {
     private static readonly TimeSpan HelperLimit = TimeSpan.FromSeconds(90);
 
+    /// <summary>The outside address of the service guard's test: TEST-NET-3, routed only into the test's own namespace.</summary>
+    private const string Outside = "203.0.113.1";
+
     [Fact(Timeout = 180_000)]
     public async Task ProcessesStartedTogetherNeverShareANamespaceAddressOrNameEvenAsPidOneOfTheirOwnPidNamespaces()
     {
@@ -156,13 +159,14 @@ public class IsolationTests
         var ct = TestContext.Current.CancellationToken;
 
         // Given: a service whose map is made (by hand, past the library's own check) to send new
-        // connections to 192.0.2.1 (TEST-NET-1), routed into the virtual IP's own namespace, which
-        // does not forward: even without the guard the packet could not leave the machine.
+        // connections to 203.0.113.1 (TEST-NET-3: not 192.0.2.x, which may be a real network of
+        // the machine), with a /32 route into the virtual IP's own namespace, which does not
+        // forward: even without the guard the packet could not leave the machine.
         await using var service = await ClusterIpService.StartAsync(1, cancellationToken: ct);
         var table = service.TableName;
         Kernel.Run("nft", "flush", "chain", "ip", table, "service");
-        Kernel.Run("nft", "add", "rule", "ip", table, "service", "dnat", "to", "192.0.2.1");
-        Kernel.Run("ip", "route", "add", "192.0.2.1/32", "dev", table);
+        Kernel.Run("nft", "add", "rule", "ip", table, "service", "dnat", "to", Outside);
+        Kernel.Run("ip", "route", "add", Outside + "/32", "dev", table);
         try
         {
             var before = ServiceGuardDrops(table);
@@ -179,7 +183,7 @@ public class IsolationTests
         }
         finally
         {
-            Kernel.Run("ip", "route", "delete", "192.0.2.1/32", "dev", table);
+            Kernel.Run("ip", "route", "delete", Outside + "/32", "dev", table);
         }
     }
 
