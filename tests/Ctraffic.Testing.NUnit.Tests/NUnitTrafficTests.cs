@@ -47,7 +47,7 @@ public class NUnitTrafficTests
 
         var svg = XDocument.Load(attachments[1].FilePath).Root!;
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string?)e.Attribute("data-series"))
-            .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries);
+            .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries, ReportSvg.LostConnectionsSeries);
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "marker").Select(e => (string?)e.Attribute("data-marker")).Should().Equal("steady");
     }
 
@@ -91,6 +91,6 @@ public class NUnitTrafficTests
         await traffic.StopAsync(Ct);
 
         Result.Output.Should().MatchRegex(
-            @"ctraffic run .*failed connections 4.*\. \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' at \d+\.\d+ s\.");
+            @"ctraffic run .*lost connections 4 \(4 reset by the peer \(RST\)\).*\. 4 lost: 4 reset by the peer \(RST\); \d+ outages on 4 connections, the longest \d+\.\d+ s on connection \d from \d+\.\d+ s.*\. Marks: 'kill server' from \d+\.\d+ s to \d+\.\d+ s\.");
     }
 }

@@ -51,7 +51,7 @@ public class XunitTrafficTests
         svgType.Should().Be("image/svg+xml");
         var root = XDocument.Parse(Encoding.UTF8.GetString(svg)).Root!;
         root.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string?)e.Attribute("data-series"))
-            .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries);
+            .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries, ReportSvg.LostConnectionsSeries);
         root.Descendants().Where(e => (string?)e.Attribute("class") == "marker").Select(e => (string?)e.Attribute("data-marker")).Should().Equal("steady");
     }
 
