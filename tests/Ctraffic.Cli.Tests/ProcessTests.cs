@@ -59,7 +59,8 @@ public partial class ProcessTests
         var stats = Json(client.Stdout);
         stats.GetProperty("FailedConnections").GetInt64().Should().Be(40);
         stats.GetProperty("FailedConnects").GetInt64().Should().BePositive();
-        stats.GetProperty("Received").GetInt64().Should().BeLessThan(stats.GetProperty("Sent").GetInt64());
+        // The end of each connection is seen when it happens, so usually no packet is lost with it.
+        stats.GetProperty("Received").GetInt64().Should().BeLessThanOrEqualTo(stats.GetProperty("Sent").GetInt64());
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public class CliOptionsTests
     [InlineData("-retries*at least 1", "-retries", "0")]
     [InlineData("-timeout*positive", "-timeout", "-5s")]
     [InlineData("-analyze*throughput, connections or hosts", "-analyze", "x")]
-    [InlineData("-client*echo", "-client", "http")]
+    [InlineData("-client*must be echo, http, h2 or grpc", "-client", "ftp")]
     [InlineData("-srccidr*prefix length*", "-srccidr", "10.0.0.0/40")]
     [InlineData("-psize*at most*", "-psize", "99999999")]
     public void ValuesOutOfRangeAreRejectedNamingTheFlag(string message, params string[] args)
