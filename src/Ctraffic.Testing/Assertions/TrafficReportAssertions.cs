@@ -173,7 +173,8 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         var lost = report.LostConnections;
         var first = lost.Min(c => c.Ended);
         var last = lost.Max(c => c.Ended);
-        var when = first == last ? report.DescribeTime(first) : $"from {report.DescribeTime(first)} to {report.DescribeTime(last)}";
+        var (from, to) = (report.DescribeTime(first), report.DescribeTime(last));
+        var when = from == to ? from : $"from {from} to {to}";
         var hosts = lost.GroupBy(c => c.Host.Length == 0 ? HostStatistics.NoReply : c.Host).OrderByDescending(g => g.Count()).ToList();
         var where = hosts.Count == 1
             ? $"all on host {hosts[0].Key}"

@@ -7,9 +7,20 @@ using FluentAssertions;
 namespace Ctraffic.Testing.Tests;
 
 /// <summary>
+/// Runs alone: its checks list every container and network of this process, and container tests
+/// running meanwhile would make ones of their own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ContainerIsolationSerial
+{
+    public const string Name = "container isolation";
+}
+
+/// <summary>
 /// Containers and test networks of parallel test processes: published on loopback only, labelled
 /// with their owner, swept once the owner is gone, and never left behind by a cancelled create.
 /// </summary>
+[Collection(ContainerIsolationSerial.Name)]
 public class ContainerIsolationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
