@@ -46,10 +46,7 @@ public static class NUnitTraffic
     public static IReadOnlyList<string> Attach(TrafficReport report, string? name)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (name is not null && !AttachmentNames.IsValid(name))
-        {
-            throw new ArgumentException($"'{name}' cannot name an attachment: use 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_'", nameof(name));
-        }
+        AttachmentNames.ThrowIfInvalid(name, nameof(name));
 
         var context = TestContext.CurrentContext;
         var folder = Path.Combine(context.WorkDirectory, "ctraffic", FolderName(context.Test));

@@ -48,10 +48,7 @@ public static class XunitTraffic
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(name);
-        if (!AttachmentNames.IsValid(name))
-        {
-            throw new ArgumentException($"'{name}' cannot name an attachment: use 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_'", nameof(name));
-        }
+        AttachmentNames.ThrowIfInvalid(name, nameof(name));
 
         Attach(TestContext.Current, report, name);
     }

@@ -33,6 +33,15 @@ internal static class AttachmentNames
         return (stem + suffix + ".json", stem + "-timeline" + suffix + ".svg");
     }
 
+    /// <summary>Throws unless <paramref name="name"/> (if given) can name attachments (see <see cref="IsValid"/>).</summary>
+    public static void ThrowIfInvalid(string? name, string paramName)
+    {
+        if (name is not null && !IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' cannot name an attachment: use 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_'", paramName);
+        }
+    }
+
     /// <summary>Whether <paramref name="name"/> can name traffic in file names: 1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'.</summary>
     public static bool IsValid(string name)
         => name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');

@@ -62,7 +62,7 @@ public sealed record HostStatistics(string Host, int Connections, int Lost, long
                 {
                     Rtt = g.Key == NoReply || data.HostRtt?.Merge(g.Key, first, last) is not { } h ? null : new RttStatistics(h),
                     Outages = [.. outages[g.Key].OrderBy(o => o.Start)],
-                    LostByKind = [.. lost.GroupBy(c => c.EndKind).OrderByDescending(k => k.Count()).ThenBy(k => k.Key).Select(k => KeyValuePair.Create(k.Key, k.Count()))],
+                    LostByKind = ConnectionEnds.CountByKind(lost),
                 };
             })];
     }

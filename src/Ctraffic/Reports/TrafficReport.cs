@@ -129,7 +129,7 @@ public sealed class TrafficReport
 
     /// <summary>The connections lost in the window by how they ended, most first.</summary>
     public IReadOnlyList<KeyValuePair<ConnectionEndKind, int>> LostConnectionsByKind
-        => [.. LostConnections.GroupBy(c => c.EndKind).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key, g.Count()))];
+        => ConnectionEnds.CountByKind(LostConnections);
 
     /// <summary>Round-trip times of the echoes in the window (kept per second: a window takes every second it overlaps).</summary>
     public RttStatistics Rtt => _rtt ??= MergeRtt(_data, Period);
@@ -353,13 +353,10 @@ public sealed class TrafficReport
     private SliceSums SumSlices(TimeWindow window)
     {
         var sums = new SliceSums();
-        var sliceLength = _data.ToTime(_data.Slices.SliceTicks);
-        var first = (int)(window.Start.Ticks / sliceLength.Ticks);
-        var last = (int)Math.Min(_data.Slices.Count - 1, window.End.Ticks / sliceLength.Ticks);
         var toEnd = window.End >= _data.End;
-        for (var i = Math.Max(0, first); i <= last; i++)
+        foreach (var slice in SlicesIn(_data.Slices, _data.ToTime, window))
         {
-            for (var part = _data.Slices.Get(i); part is not null; part = part.Next)
+            for (var part = slice; part is not null; part = part.Next)
             {
                 var start = _data.ToTime(part.StartTicks);
                 if (start >= window.Start && (start < window.End || toEnd))

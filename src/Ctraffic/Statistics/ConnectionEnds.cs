@@ -101,5 +101,9 @@ public static class ConnectionEnds
         return groups.Count == 0 ? "none" : string.Join(", ", groups.Select(g => $"{g.Count()} {Describe(g.Key)}"));
     }
 
+    /// <summary>The connections in <paramref name="connections"/> counted by <see cref="ConnectionStats.EndKind"/>, most first.</summary>
+    internal static IReadOnlyList<KeyValuePair<ConnectionEndKind, int>> CountByKind(IEnumerable<ConnectionStats> connections)
+        => [.. connections.GroupBy(c => c.EndKind).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => KeyValuePair.Create(g.Key, g.Count()))];
+
     private static bool Has(string text, string part) => text.Contains(part, StringComparison.Ordinal);
 }
