@@ -30,6 +30,9 @@ for trx in "$results"/*.trx; do
         esac
     done < <(grep -o '<UnitTestResult [^>]*' "$trx" | grep -o ' outcome="[^"]*"' | cut -d'"' -f2)
 done
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
+    python3 build/trx-failures.py "$results"/*.trx
+fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
     echo "dotnet test failed (exit code $rc) without a failed test in the results: a build error, a crash or a module that ran no test" >&2
     failed=1
