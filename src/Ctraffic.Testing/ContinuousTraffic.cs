@@ -68,12 +68,19 @@ public sealed class ContinuousTraffic : IDisruptionRecorder, IAsyncDisposable
         var server = options.Server ?? (options.Address is { } address
             ? CtrafficServer.External(address)
             : options.Client != TrafficClient.Echo
-            ? CtrafficServer.InProcessHttpAsync(options.Client != TrafficClient.Http, s => s.HostHeader = options.HostHeader, cancellationToken: cancellationToken).GetAwaiter().GetResult()
+            ? CtrafficServer.InProcessHttpAsync(options.Client != TrafficClient.Http, s => { s.HostHeader = options.HostHeader; s.Certificate = options.Tls ? TestCertificate.Create() : null; }, cancellationToken: cancellationToken).GetAwaiter().GetResult()
             : CtrafficServer.InProcess(s => s.Udp = options.Protocol == TrafficProtocol.Udp));
         var owns = options.Server is null;
         try
         {
-            var run = TrafficRun.Start(options.ToTrafficOptions(server.Address), cancellationToken);
+            var trafficOptions = options.ToTrafficOptions(server.Address);
+            if (server is InProcessHttpServer { Certificate: { } certificate })
+            {
+                trafficOptions.Tls = true;
+                trafficOptions.TlsTrust ??= [certificate];
+            }
+
+            var run = TrafficRun.Start(trafficOptions, cancellationToken);
             return new ContinuousTraffic(options, server, owns, run);
         }
         catch

@@ -74,6 +74,21 @@ public sealed class ContinuousTrafficOptions
     public IReadOnlySet<int>? SuccessStatusCodes { get; set; }
 
     /// <summary>
+    /// Whether HTTP, HTTP/2 and gRPC traffic speaks TLS (see <see cref="TrafficOptions.Tls"/>). Set
+    /// by itself when <see cref="Server"/> is an <see cref="InProcessHttpServer"/> with a
+    /// certificate; with no server given, the in-process HTTP server started serves TLS with a
+    /// <see cref="TestCertificate"/>. The default value is <see langword="false"/>.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
+    /// The certificates TLS traffic trusts, and only they (see <see cref="TrafficOptions.TlsTrust"/>);
+    /// an in-process server's own certificate is trusted by itself. The default value is
+    /// <see langword="null"/>: the machine's trusted roots (or the in-process server's certificate).
+    /// </summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TlsTrust { get; set; }
+
+    /// <summary>
     /// Handlers of the test between the traffic and the wire (e.g. a resilience pipeline): see
     /// <see cref="TrafficOptions.HttpHandler"/>. The default value is <see langword="null"/>.
     /// </summary>
@@ -168,6 +183,8 @@ public sealed class ContinuousTrafficOptions
         HostHeader = HostHeader,
         SuccessStatusCodes = SuccessStatusCodes,
         HttpHandler = HttpHandler,
+        Tls = Tls,
+        TlsTrust = TlsTrust,
         HostRoundTrips = true,
     };
 

@@ -32,6 +32,7 @@ public sealed class HttpServer : IAsyncDisposable
         HostName = options.EffectiveHostName;
         LocalEndPoint = local;
         Http2EndPoint = http2;
+        Certificate = options.Certificate;
     }
 
     /// <summary>The address HTTP/1.1 is served on, with the port it got; <see langword="null"/> if none.</summary>
@@ -66,14 +67,23 @@ public sealed class HttpServer : IAsyncDisposable
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.MinResponseDataRate = null;
             k.Limits.Http2.MaxStreamsPerConnection = 1000;
+            var tls = options.Certificate;
             if (options.Address is { } h1)
             {
-                k.Listen(ListenAddress(h1), l => l.Protocols = HttpProtocols.Http1);
+                k.Listen(ListenAddress(h1), l =>
+                {
+                    l.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                    UseTls(l, tls);
+                });
             }
 
             if (options.Http2Address is { } h2)
             {
-                k.Listen(ListenAddress(h2), l => l.Protocols = HttpProtocols.Http2);
+                k.Listen(ListenAddress(h2), l =>
+                {
+                    l.Protocols = HttpProtocols.Http2;
+                    UseTls(l, tls);
+                });
             }
         });
         var app = builder.Build();
@@ -97,6 +107,17 @@ public sealed class HttpServer : IAsyncDisposable
         }
 
         return new HttpServer(app, options, local, http2);
+    }
+
+    /// <summary>The certificate it serves TLS with (<see cref="HttpServerOptions.Certificate"/>), or <see langword="null"/> for none.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; }
+
+    private static void UseTls(ListenOptions listen, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
+        }
     }
 
     /// <summary>

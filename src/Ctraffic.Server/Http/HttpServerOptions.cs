@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Ctraffic.Server.Http;
 
@@ -28,6 +29,13 @@ public sealed class HttpServerOptions
     /// <see langword="null"/>: the machine's host name.
     /// </summary>
     public string? HostName { get; set; }
+
+    /// <summary>
+    /// The certificate (with its private key) of TLS: when set, both listeners serve TLS, and the
+    /// HTTP/1.1 address also serves HTTP/2 where the client asks for it by ALPN (<c>h2</c>, as
+    /// browsers and gRPC clients over TLS do). The default value is <see langword="null"/>: no TLS.
+    /// </summary>
+    public X509Certificate2? Certificate { get; set; }
 
     /// <summary>The response header that carries the host name. The default value is <c>ctraffic-host</c>.</summary>
     public string HostHeader { get; set; } = HttpServer.DefaultHostHeader;
@@ -65,6 +73,10 @@ public sealed class HttpServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        if (Certificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException($"{nameof(Certificate)} has no private key: a server needs one to serve TLS", nameof(Certificate));
+        }
     }
 
     private static void CheckAddress(string? address, string name)

@@ -11,7 +11,7 @@ namespace Ctraffic.Testing.Assertions;
 /// FluentAssertions for a <see cref="TrafficReport"/>, with failure messages that say what broke,
 /// when, and where: <c>report.Should().HaveLostNoConnections()</c>.
 /// </summary>
-public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficReport, TrafficReportAssertions>
+public sealed partial class TrafficReportAssertions : ReferenceTypeAssertions<TrafficReport, TrafficReportAssertions>
 {
     /// <summary>Creates the assertions for <paramref name="report"/>.</summary>
     public TrafficReportAssertions(TrafficReport report)

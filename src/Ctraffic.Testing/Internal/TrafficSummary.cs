@@ -17,6 +17,11 @@ internal static class TrafficSummary
             text.Append(CultureInfo.InvariantCulture, $"{report.LostConnections.Count} lost: {ConnectionEnds.Summarize(report.LostConnections.Select(c => c.EndKind))}; ");
         }
 
+        if (report.Requests is { } requests)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Requests: {requests}. ");
+        }
+
         var outages = report.Outages;
         if (outages.Count == 0)
         {

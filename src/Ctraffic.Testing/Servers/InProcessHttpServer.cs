@@ -4,8 +4,8 @@ namespace Ctraffic.Testing;
 
 /// <summary>
 /// The ctraffic HTTP server in the test's own process (<see cref="CtrafficServer.InProcessHttpAsync"/>):
-/// Kestrel on a loopback port, serving HTTP/1.1, or HTTP/2 without TLS (h2c) and the gRPC health
-/// service; killed (connections aborted), stopped (gracefully: <c>Connection: close</c>, GOAWAY)
+/// Kestrel on a loopback port, serving HTTP/1.1, or HTTP/2 (h2c, or over TLS with a certificate)
+/// and the gRPC health service; killed (connections aborted), stopped (gracefully: <c>Connection: close</c>, GOAWAY)
 /// and started again on the same port.
 /// </summary>
 public sealed class InProcessHttpServer : CtrafficServer
@@ -33,8 +33,16 @@ public sealed class InProcessHttpServer : CtrafficServer
             Http2Address = http2 ? Address : null,
             HostName = options.HostName,
             HostHeader = options.HostHeader,
+            Certificate = options.Certificate,
         };
     }
+
+    /// <summary>
+    /// The certificate it serves TLS with (<see cref="HttpServerOptions.Certificate"/>), or
+    /// <see langword="null"/>. Traffic given this server as its <c>Server</c> speaks TLS and trusts
+    /// this certificate (and only it) by itself.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate => _options.Certificate;
 
     /// <summary>Whether it serves HTTP/2 (h2c, and gRPC) rather than HTTP/1.1.</summary>
     public bool Http2 { get; }
@@ -109,6 +117,7 @@ public sealed class InProcessHttpServer : CtrafficServer
             Http2Address = _options.Http2Address,
             HostName = Interlocked.Exchange(ref _nextHostName, null) ?? _options.HostName,
             HostHeader = _options.HostHeader,
+            Certificate = _options.Certificate,
         };
         var server = await HttpServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _hostName, server.HostName);

@@ -89,6 +89,20 @@ public sealed class TrafficOptions
     public string HostHeader { get; set; } = "ctraffic-host";
 
     /// <summary>
+    /// Whether HTTP, HTTP/2 and gRPC runs speak TLS (<c>https://</c>; HTTP/2 negotiated by ALPN).
+    /// The default value is <see langword="false"/>.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
+    /// The certificates a TLS run trusts, and only they: the server's certificate must chain to one
+    /// of them (a self-signed test certificate is its own root) and name the address connected to.
+    /// Trusted by the run's connections alone, never added to a store of the machine. The default
+    /// value is <see langword="null"/>: the machine's trusted roots.
+    /// </summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TlsTrust { get; set; }
+
+    /// <summary>
     /// The status codes that are a success; other responses are error responses, counted by status.
     /// The default value is <see langword="null"/>: every 2xx status.
     /// </summary>
@@ -186,6 +200,9 @@ public sealed class TrafficOptions
             Check(!string.IsNullOrEmpty(HostHeader) && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(HostHeader), $"must be a header name of letters, digits, '-', '_' or '.', was \"{HostHeader}\"");
             Check(SuccessStatusCodes is null || (SuccessStatusCodes.Count > 0 && SuccessStatusCodes.All(c => c is >= 100 and <= 599)), nameof(SuccessStatusCodes), "must hold status codes of 100 to 599, at least one");
         }
+
+        Check(!Tls || Client != TrafficClient.Echo, nameof(Tls), "is for the http, h2 and grpc clients; the echo client speaks no TLS");
+        Check(TlsTrust is null || (Tls && TlsTrust.Count > 0), nameof(TlsTrust), TlsTrust is { Count: 0 } ? "holds no certificate" : "is given but Tls is off");
     }
 
     /// <summary>A copy of these options.</summary>

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace Ctraffic.Internal;
 
 /// <summary>
@@ -41,6 +44,27 @@ internal sealed class Slice
     /// <summary>Packets sent in the slice that were still awaiting their echo when the run stopped.</summary>
     public long Unanswered;
     private LogHistogram? _rtt;
+    private ConcurrentDictionary<string, StrongBox<long>>? _errorStatuses;
+
+    /// <summary>
+    /// Error responses (HTTP runs) to requests sent in the slice, by status (<c>"503"</c>,
+    /// <c>"grpc NOT_SERVING"</c>); <see langword="null"/> until the first. Made only in a slice
+    /// that has one, so a run without errors keeps nothing per slice.
+    /// </summary>
+    public ConcurrentDictionary<string, StrongBox<long>>? ErrorStatuses => Volatile.Read(ref _errorStatuses);
+
+    /// <summary>Counts an error response of <paramref name="status"/> to a request sent in the slice.</summary>
+    public void CountErrorStatus(string status)
+    {
+        var statuses = Volatile.Read(ref _errorStatuses);
+        if (statuses is null)
+        {
+            Interlocked.CompareExchange(ref _errorStatuses, new ConcurrentDictionary<string, StrongBox<long>>(StringComparer.Ordinal), null);
+            statuses = _errorStatuses!;
+        }
+
+        Interlocked.Increment(ref statuses.GetOrAdd(status, static _ => new StrongBox<long>()).Value);
+    }
 
     public LogHistogram? Rtt => Volatile.Read(ref _rtt);
 

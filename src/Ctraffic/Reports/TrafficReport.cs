@@ -32,6 +32,7 @@ public sealed class TrafficReport
         InFlight = sums.InFlight;
         LostInFlight = sums.LostInFlight;
         Lost = sums.Lost;
+        var errorStatuses = sums.ErrorStatuses;
         if (whole)
         {
             Sent = stats.Sent;
@@ -47,6 +48,15 @@ public sealed class TrafficReport
             FailedConnects = stats.ConnStats.Where(c => Includes(c.Started)).Sum(c => c.FailedConnects);
         }
 
+        Requests = stats.Http is null ? null : new RequestOutcomes
+        {
+            Sent = Sent,
+            Succeeded = Received,
+            ErrorResponses = Lost,
+            Failed = LostInFlight,
+            InFlight = InFlight,
+            ErrorStatuses = errorStatuses is null ? [] : [.. errorStatuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal)],
+        };
         Outages = [.. data.Outages.Where(o => window.Overlaps(o.Start, o.End)).OrderBy(o => o.Start)];
         RunOutages = [.. data.RunOutages.Where(o => window.Overlaps(o.Start, o.End))];
         Reconnects = [.. data.Reconnects.Where(r => Includes(r.FailedAt))];
@@ -120,6 +130,14 @@ public sealed class TrafficReport
     /// Zero for TCP, which does not lose packets but retransmits them (<see cref="Retransmits"/>).
     /// </summary>
     public long Lost { get; }
+
+    /// <summary>
+    /// For an HTTP, HTTP/2 or gRPC run, its requests sent in the window by outcome: succeeded, error
+    /// responses (by status), failed, in flight; <see langword="null"/> for echo traffic. A request
+    /// is a packet: <see cref="Sent"/>, <see cref="Received"/> (successes), <see cref="Lost"/>
+    /// (error responses) and <see cref="LostInFlight"/> (failed requests) count the same.
+    /// </summary>
+    public RequestOutcomes? Requests { get; }
 
     /// <summary>The connections that ended with an error, in order of their slots.</summary>
     public IReadOnlyList<ConnectionStats> LostConnections { get; }
@@ -407,9 +425,19 @@ public sealed class TrafficReport
     private struct SliceSums
     {
         public long Sent, Received, Dropped, DroppedLocal, Retransmits, Lost, LostInFlight, InFlight;
+        public Dictionary<string, long>? ErrorStatuses;
 
         public void Add(Slice part)
         {
+            if (part.ErrorStatuses is { } statuses)
+            {
+                ErrorStatuses ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var (status, count) in statuses)
+                {
+                    ErrorStatuses[status] = ErrorStatuses.GetValueOrDefault(status) + Interlocked.Read(ref count.Value);
+                }
+            }
+
             Received += Interlocked.Read(ref part.Received);
             Lost += Interlocked.Read(ref part.Lost);
             LostInFlight += Interlocked.Read(ref part.LostInFlight);

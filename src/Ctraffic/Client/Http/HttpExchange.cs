@@ -193,6 +193,7 @@ internal sealed class HttpExchange : PacketExchange
             if (!success)
             {
                 _traffic.Outcomes.ErrorResponse();
+                _recorder.ErrorStatus(conn, status, _traffic.Timestamp());
             }
 
             return success ? 1 : 0;

@@ -26,6 +26,7 @@ internal sealed class HttpTraffic
     private readonly Version _version;
     private readonly HttpMethod _method;
     private readonly IReadOnlySet<int>? _success;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2Collection? _trust;
 
     public HttpTraffic(TrafficOptions options, RunContext run, Connector connector)
     {
@@ -36,11 +37,12 @@ internal sealed class HttpTraffic
         Outcomes = new HttpOutcomes(Name(options.Client));
         var target = TrafficOptions.ParseAddresses(options.Address)[0];
         var authority = target.Host.Length == 0 ? $"localhost:{target.Port}" : target.ToString();
-        _uri = new Uri($"http://{authority}{(Grpc ? GrpcHealthCheck.Path : options.HttpPath)}");
+        _uri = new Uri($"{(options.Tls ? "https" : "http")}://{authority}{(Grpc ? GrpcHealthCheck.Path : options.HttpPath)}");
         _version = options.Client == TrafficClient.Http ? HttpVersion.Version11 : HttpVersion.Version20;
         _method = Grpc ? HttpMethod.Post : HttpMethod.Get;
         _success = options.SuccessStatusCodes;
         HostHeader = options.HostHeader;
+        _trust = options.TlsTrust is { } roots ? [.. roots] : null;
     }
 
     public HttpOutcomes Outcomes { get; }
@@ -51,6 +53,9 @@ internal sealed class HttpTraffic
 
     /// <summary>Whether the run is stopping: an error then is the run's own doing, not the server's.</summary>
     public bool Stopping => _run.Stop.IsCancellationRequested;
+
+    /// <summary>The run's timestamp now.</summary>
+    public long Timestamp() => _run.Time.GetTimestamp();
 
     /// <summary>The client type as the command names it.</summary>
     public static string Name(TrafficClient client) => client switch
@@ -76,6 +81,11 @@ internal sealed class HttpTraffic
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
+        if (_trust is { } trust)
+        {
+            wire.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TlsTrust.Accepts(trust, certificate, errors);
+        }
+
         var counter = new WireCounter(wire, Outcomes);
         HttpMessageHandler handler = counter;
         if (_options.HttpHandler is { } wrap)

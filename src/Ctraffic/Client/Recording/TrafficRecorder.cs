@@ -206,6 +206,13 @@ internal sealed partial class TrafficRecorder
         Interlocked.Increment(ref part.Lost);
     }
 
+    /// <summary>
+    /// An error response of <paramref name="status"/> to the request of <paramref name="conn"/> in
+    /// flight (an HTTP run), counted in the slice part it was sent in, before the loop counts it as
+    /// <see cref="Lost"/>; at <paramref name="now"/> if none is in flight.
+    /// </summary>
+    public void ErrorStatus(ConnectionState conn, string status, long now)
+        => (Volatile.Read(ref _lanes[conn.Lane].Pending) ?? _slices.At(_clock.Since(now))).CountErrorStatus(status);
 
     /// <summary>
     /// Counts in the slice of <paramref name="now"/> what <paramref name="total"/> (the socket's
