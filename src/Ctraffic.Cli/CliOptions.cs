@@ -35,6 +35,16 @@ internal sealed class CliOptions
     public string H2 { get; set; } = "";
     public string Path { get; set; } = "/";
     public string HostHeader { get; set; } = Ctraffic.Server.Http.HttpServer.DefaultHostHeader;
+    public bool Tls { get; set; }
+    public string CaCert { get; set; } = "";
+    public string TlsCert { get; set; } = "";
+    public string TlsKey { get; set; } = "";
+
+    /// <summary>The roots of <c>-cacert</c>, read by <see cref="Validate"/>; <see langword="null"/> without the flag.</summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? CaCertificates { get; private set; }
+
+    /// <summary>The server certificate of <c>-tlscert</c> and <c>-tlskey</c>, read by <see cref="Validate"/>; <see langword="null"/> without them.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; private set; }
 
     /// <summary>Whether the client sends HTTP requests (<c>-client http|h2|grpc</c>) rather than echo packets.</summary>
     public bool HttpClient => Client is "http" or "h2" or "grpc";
@@ -77,6 +87,10 @@ internal sealed class CliOptions
         f.String("h2", "", "Server: also serve HTTP/2 without TLS (h2c) and gRPC health on this address, e.g. [::]:5081 (empty: off)", v => o.H2 = v);
         f.String("path", o.Path, "Client http, h2: the request path", v => o.Path = v);
         f.String("hostheader", o.HostHeader, "The HTTP response header that names the host that answered", v => o.HostHeader = v);
+        f.Bool("tls", false, "Client http, h2, grpc: speak TLS (https; h2 by ALPN)", v => o.Tls = v);
+        f.String("cacert", "", "Client -tls: trust only the certificates of this PEM file (default: the machine's roots)", v => o.CaCert = v);
+        f.String("tlscert", "", "Server: serve -http and -h2 over TLS with this PEM certificate (with -tlskey)", v => o.TlsCert = v);
+        f.String("tlskey", "", "Server: the PEM private key of -tlscert", v => o.TlsKey = v);
         f.Parse(args);
         if (f.Rest.Count > 0)
         {
@@ -84,6 +98,19 @@ internal sealed class CliOptions
         }
 
         return o;
+    }
+
+    /// <summary>Reads a PEM file of <paramref name="flag"/>: a file that cannot be read or holds no certificate is a <see cref="UsageException"/>.</summary>
+    private static T ReadPem<T>(string flag, string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new UsageException($"invalid value \"{path}\" for flag -{flag}: {ex.Message}");
+        }
     }
 
     /// <summary>Checks the values; a bad one is a <see cref="UsageException"/> naming the flag.</summary>
@@ -123,6 +150,10 @@ internal sealed class CliOptions
         Require(!(HttpClient && Udp), "udp", "true", "-udp is for the echo client only");
         Require(Path.StartsWith('/') && Uri.IsWellFormedUriString(Path, UriKind.Relative), "path", Path, "must be a URI path starting with /");
         Require(HostHeader.Length > 0 && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "hostheader", HostHeader, "must be a header name");
+        Require(!Tls || HttpClient, "tls", "true", "-tls is for the http, h2 and grpc clients");
+        Require(CaCert.Length == 0 || Tls, "cacert", CaCert, "needs -tls");
+        Require((TlsCert.Length == 0) == (TlsKey.Length == 0), TlsCert.Length == 0 ? "tlskey" : "tlscert", TlsCert.Length == 0 ? TlsKey : TlsCert, "give -tlscert and -tlskey together");
+        Require(TlsCert.Length == 0 || Http.Length > 0 || H2.Length > 0, "tlscert", TlsCert, "is for -http and -h2");
         RequireListen("http", Http);
         RequireListen("h2", H2);
         Require(SrcCidr.Length == 0 || SrcFile.Length == 0, "srcfile", SrcFile, "give -srccidr or -srcfile, not both");
@@ -130,6 +161,21 @@ internal sealed class CliOptions
         if (SrcCidr.Length > 0 && !Cidr.TryParse(SrcCidr, out _, out var cidrError))
         {
             throw new UsageException($"invalid value \"{SrcCidr}\" for flag -srccidr: {cidrError}");
+        }
+
+        if (CaCert.Length > 0)
+        {
+            CaCertificates = ReadPem<IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>>("cacert", CaCert, () =>
+            {
+                var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                roots.ImportFromPemFile(CaCert);
+                return roots.Count > 0 ? [.. roots] : throw new System.Security.Cryptography.CryptographicException("no certificate in the file");
+            });
+        }
+
+        if (TlsCert.Length > 0)
+        {
+            ServerCertificate = ReadPem("tlscert", TlsCert, () => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(TlsCert, TlsKey));
         }
 
         if (System.Text.Encoding.UTF8.GetByteCount(HostName) > Wire.HandshakeSize)

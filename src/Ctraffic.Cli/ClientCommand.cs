@@ -40,6 +40,8 @@ internal static class ClientCommand
             RequestRate = o.Rate,
             HttpPath = o.Path,
             HostHeader = o.HostHeader,
+            Tls = o.Tls,
+            TlsTrust = o.CaCertificates,
         };
 
         EchoServer? local = null;
@@ -52,7 +54,13 @@ internal static class ClientCommand
                 Address = o.Client == "http" ? address : null,
                 Http2Address = o.Client == "http" ? null : address,
                 HostHeader = o.HostHeader,
+                Certificate = o.Tls ? SelfSignedCertificate.Create() : null,
             }, cancellationToken).ConfigureAwait(false);
+            if (localHttp.Certificate is { } own)
+            {
+                traffic.TlsTrust ??= [own];
+            }
+
             traffic.Address = o.Client == "http" ? localHttp.ConnectAddress : localHttp.Http2ConnectAddress;
         }
         else if (o.Local)

@@ -41,6 +41,7 @@ internal static class ServerCommand
                     Http2Address = options.H2.Length > 0 ? options.H2 : null,
                     HostName = options.HostName.Length > 0 ? options.HostName : null,
                     HostHeader = options.HostHeader,
+                    Certificate = options.ServerCertificate,
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)

@@ -88,7 +88,7 @@ public class RequestWindowTests
         var aborts = report.Window("aborts");
         aborts.Requests!.Failed.Should().BeGreaterThanOrEqualTo(4);
         aborts.Requests.ErrorResponses.Should().Be(0, "an abort is no response");
-        report.Before("aborts").Should().HaveSucceededEveryRequest();
+        report.Before("aborts").Requests!.Failed.Should().BeLessThanOrEqualTo(4, "only a request in flight when the server changed (one per connection) fails before the mark");
         report.After("healthy").Should().HaveFailedNoRequests("every request sent after the mark reached the healthy server");
         (report.Before("aborts").Requests!.Failed + aborts.Requests.Failed + report.After("healthy").Requests!.Failed)
             .Should().Be(report.Statistics.Http!.FailedRequests, "every failed request is in the window of its send time");

@@ -32,6 +32,7 @@ internal sealed class HttpExchange : PacketExchange
     private volatile Socket _socket;
     private volatile ConnectionState _current;
     private Task<int>? _pending;
+    private string? _errorStatus;
 
     public HttpExchange(HttpTraffic traffic, SocketsHttpHandler wire, WireCounter counter, HttpMessageHandler handler, Socket socket, ConnectionState conn, Lane lane, int packetSize, TrafficRecorder recorder)
         : base(socket, conn, packetSize)
@@ -64,8 +65,22 @@ internal sealed class HttpExchange : PacketExchange
     /// <summary>The response: 1 for a success, 0 for an error response.</summary>
     public override ValueTask<int> ReadAsync(IoWatch io) => new(_pending!);
 
-    /// <summary>A success is the echo; an error response is a request lost, as a datagram without reply is (the next request goes on).</summary>
-    public override Reply? Took(int count) => count == 1 ? Reply.Echo : Reply.Lost;
+    /// <summary>
+    /// A success is the echo; an error response is a request lost, as a datagram without reply is
+    /// (the next request goes on), and its status is counted in the slice part of the request now,
+    /// just before the loop counts it as lost there (the response can come before the loop has
+    /// counted the request as sent).
+    /// </summary>
+    public override Reply? Took(int count)
+    {
+        if (count == 1)
+        {
+            return Reply.Echo;
+        }
+
+        _recorder.ErrorStatus(_current, _errorStatus ?? "?", _traffic.Timestamp());
+        return Reply.Lost;
+    }
 
     /// <summary>A request that failed: counted, and its connection lost.</summary>
     public override string Failure(string op, string reason)
@@ -193,7 +208,7 @@ internal sealed class HttpExchange : PacketExchange
             if (!success)
             {
                 _traffic.Outcomes.ErrorResponse();
-                _recorder.ErrorStatus(conn, status, _traffic.Timestamp());
+                _errorStatus = status;
             }
 
             return success ? 1 : 0;
