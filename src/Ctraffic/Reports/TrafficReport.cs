@@ -152,6 +152,20 @@ public sealed class TrafficReport
     /// <summary>Round-trip times of the echoes in the window (kept per second: a window takes every second it overlaps).</summary>
     public RttStatistics Rtt => _rtt ??= MergeRtt(_data, Period);
 
+    /// <summary>
+    /// The round trips of the window corrected for coordinated omission, as a client at the fixed
+    /// rate sees them: while a connection waits for a late echo or response it sends nothing, and the
+    /// packets it should have sent meanwhile (one every <see cref="PacketInterval"/>; the drop rule
+    /// counts them in <see cref="Dropped"/>) would each have waited too. A round trip of <c>v</c> ≥ two
+    /// intervals therefore also counts <c>v − interval</c>, <c>v − 2·interval</c>, … down to one
+    /// interval (HdrHistogram's expected-interval correction, as wrk2 reports). Equal to
+    /// <see cref="Rtt"/> when no round trip took two intervals.
+    /// </summary>
+    public RttStatistics CorrectedRtt => _correctedRtt ??= new RttStatistics(
+        MergeHistogram(_data.Slices, _data.ToTime, Period).CorrectedFor(Math.Max(1, _data.PacketInterval.Ticks / TimeSpan.TicksPerMicrosecond)));
+
+    private RttStatistics? _correctedRtt;
+
     /// <summary>Outages of single connections that overlap the window, by start time.</summary>
     public IReadOnlyList<Outage> Outages { get; }
 
@@ -406,6 +420,10 @@ public sealed class TrafficReport
 
     /// <summary>The round trips of <paramref name="window"/>: of every second that overlaps it (they are kept per second, by the packets' send time).</summary>
     internal static RttStatistics MergeRtt(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
+        => new(MergeHistogram(slices, toTime, window));
+
+    /// <summary>The round trips of <paramref name="window"/> in one histogram (see <see cref="MergeRtt(SliceLog, Func{long, TimeSpan}, TimeWindow)"/>).</summary>
+    internal static LogHistogram MergeHistogram(SliceLog slices, Func<long, TimeSpan> toTime, TimeWindow window)
     {
         var second = toTime(slices.SliceTicks) * SliceLog.SlicesPerRtt;
         var from = TimeSpan.FromTicks(window.Start.Ticks - (window.Start.Ticks % second.Ticks));
@@ -418,7 +436,7 @@ public sealed class TrafficReport
             }
         }
 
-        return new RttStatistics(merged);
+        return merged;
     }
 
     /// <summary>The counters of slice parts added up; received and the losses are read before sent, so that a live sum never has more echoes than packets.</summary>

@@ -33,10 +33,10 @@ public class RequestWindowTests
         // by the server as it is after the change.
         Volatile.Write(ref status, StatusCodes.Status503ServiceUnavailable);
         traffic.Mark("503s");
-        await Eventually.TrueAsync(() => traffic.GetReport().Window("503s").Requests!.ErrorResponses >= 20, TimeSpan.FromSeconds(10));
+        (await Eventually.TrueAsync(() => traffic.GetReport().Window("503s").Requests!.ErrorResponses >= 20, TimeSpan.FromSeconds(10))).Should().BeTrue();
         Volatile.Write(ref status, StatusCodes.Status200OK);
         traffic.Mark("healthy");
-        await Eventually.TrueAsync(() => traffic.GetReport().After("healthy").Requests!.Succeeded >= 20, TimeSpan.FromSeconds(10));
+        (await Eventually.TrueAsync(() => traffic.GetReport().After("healthy").Requests!.Succeeded >= 20, TimeSpan.FromSeconds(10))).Should().BeTrue();
         var report = await traffic.StopAsync(ct);
 
         var failing = report.Window("503s").Requests!;
@@ -79,7 +79,7 @@ public class RequestWindowTests
 
         Volatile.Write(ref abort, 1);
         traffic.Mark("aborts");
-        await Eventually.TrueAsync(() => traffic.GetReport().Window("aborts").Requests!.Failed >= 4, TimeSpan.FromSeconds(10));
+        (await Eventually.TrueAsync(() => traffic.GetReport().Window("aborts").Requests!.Failed >= 4, TimeSpan.FromSeconds(10))).Should().BeTrue();
         Volatile.Write(ref abort, 0);
         traffic.Mark("healthy");
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);
@@ -96,6 +96,38 @@ public class RequestWindowTests
         var act = () => aborts.Should().HaveFailedNoRequests();
         var failure = act.Should().Throw<Exception>().WithMessage($"Expected no failed requests, but {aborts.Requests.Failed} of {aborts.Requests.Sent} requests failed; connections: * were lost *web-1*(in window 'aborts', *").Which;
         TestContext.Current.TestOutputHelper?.WriteLine(failure.Message);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AStalledResponseAlsoCountsTheRequestsItsConnectionDidNotSendInTheCorrectedRoundTrips()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stalling = 0;
+        await using var kestrel = await TestKestrel.StartAsync(HttpProtocols.Http1, async context =>
+        {
+            if (Interlocked.Exchange(ref stalling, 0) == 1)
+            {
+                await stall.Task.WaitAsync(context.RequestAborted); // one response held until the test lets it go
+            }
+
+            await TestKestrel.OkAsync(context);
+        });
+        await using var traffic = CtrafficFixture.Start(o => { o.Address = kestrel.Address; o.Client = TrafficClient.Http; o.Connections = 1; o.RequestRate = 50; o.ReadTimeout = TimeSpan.FromSeconds(10); });
+        await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
+
+        Volatile.Write(ref stalling, 1);
+        (await Eventually.TrueAsync(() => Volatile.Read(ref stalling) == 0 && traffic.Snapshot().Dropped >= 10, TimeSpan.FromSeconds(10))).Should().BeTrue();
+        stall.SetResult();
+        (await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 40, TimeSpan.FromSeconds(10))).Should().BeTrue();
+        var report = await traffic.StopAsync(ct);
+
+        // One response took at least 10 intervals of 20 ms: the raw round trips count it once, the
+        // corrected ones also count the requests the connection did not send meanwhile.
+        report.Rtt.Max.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(200));
+        report.CorrectedRtt.Count.Should().BeGreaterThanOrEqualTo(report.Rtt.Count + 9);
+        report.CorrectedRtt.Max.Should().Be(report.Rtt.Max);
+        report.CorrectedRtt.P90.Should().BeGreaterThan(report.Rtt.P90);
     }
 
     [Fact]

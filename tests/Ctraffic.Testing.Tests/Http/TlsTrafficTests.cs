@@ -23,7 +23,7 @@ public class TlsTrafficTests
         await using var server = await CtrafficServer.InProcessHttpAsync(http2Port, s => { s.HostName = "tls-1"; s.Certificate = certificate; }, cancellationToken: ct);
         await using var traffic = CtrafficFixture.Start(o => { o.Server = server; o.Client = client; o.Connections = 2; o.RequestRate = 40; o.ReadTimeout = TimeSpan.FromSeconds(5); });
         await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
-        await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 20, TimeSpan.FromSeconds(10));
+        (await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 20, TimeSpan.FromSeconds(10))).Should().BeTrue();
         var report = await traffic.StopAsync(ct);
 
         report.Should().HaveSucceededEveryRequest().And.HaveLostNoConnections();
@@ -50,7 +50,7 @@ public class TlsTrafficTests
                 o.Connections = 1;
                 o.RequestRate = 20;
             });
-            await Eventually.TrueAsync(() => traffic.Run.GetStatistics().Http!.FailedRequests >= 2, TimeSpan.FromSeconds(10));
+            (await Eventually.TrueAsync(() => traffic.Run.GetStatistics().Http!.FailedRequests >= 2, TimeSpan.FromSeconds(10))).Should().BeTrue();
             var report = await traffic.StopAsync(ct);
 
             report.Received.Should().Be(0, "no request may go through a connection whose certificate is not trusted");
@@ -64,7 +64,7 @@ public class TlsTrafficTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var traffic = CtrafficFixture.Start(o => { o.Client = TrafficClient.Http2; o.Tls = true; o.Connections = 2; o.RequestRate = 40; o.ReadTimeout = TimeSpan.FromSeconds(5); });
-        await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 10, TimeSpan.FromSeconds(10));
+        (await Eventually.TrueAsync(() => traffic.Snapshot().Received >= 10, TimeSpan.FromSeconds(10))).Should().BeTrue();
         var report = await traffic.StopAsync(ct);
 
         report.Should().HaveSucceededEveryRequest();

@@ -39,6 +39,13 @@ public sealed class NginxOptions : ProcessPresetOptions
     /// <summary>The stream module to load, or <see langword="null"/> if nginx has it built in. The default value is <see cref="DebianStreamModule"/>.</summary>
     public string? StreamModule { get; set; } = DebianStreamModule;
 
+    /// <summary>
+    /// Parameters of every backend's <c>server</c> line in the <c>upstream</c> block (e.g.
+    /// <c>max_fails=0</c>, so that nginx never takes a backend out, or <c>weight=2</c>). The default
+    /// value is <see langword="null"/>: nginx's defaults (<c>max_fails=1 fail_timeout=10s</c>).
+    /// </summary>
+    public string? BackendParameters { get; set; }
+
     /// <summary>More directives for the <c>server</c> block (e.g. <c>proxy_timeout 5s;</c>). The default value is <see langword="null"/>.</summary>
     public string? ServerDirectives { get; set; }
 
@@ -57,6 +64,11 @@ public sealed class NginxOptions : ProcessPresetOptions
         if (WorkerProcesses is < 1 or > MaxWorkerProcesses)
         {
             throw new ArgumentOutOfRangeException(nameof(WorkerProcesses), $"{nameof(WorkerProcesses)} must be 1 to {MaxWorkerProcesses}, was {WorkerProcesses}.");
+        }
+
+        if (BackendParameters is { } parameters && (parameters.Contains(';', StringComparison.Ordinal) || parameters.Contains('{', StringComparison.Ordinal) || parameters.Contains('}', StringComparison.Ordinal) || parameters.Contains('\n', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"{nameof(BackendParameters)} are parameters of a server line, without ';', braces or line breaks, was \"{parameters}\".", nameof(BackendParameters));
         }
 
         if (WorkerShutdownTimeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(1) || timeout > ProcessServerOptions.MaxTimeout))
@@ -97,11 +109,12 @@ public sealed class NginxOptions : ProcessPresetOptions
         var workers = WorkerProcesses;
         var module = StreamModule;
         var directives = ServerDirectives;
-        options.Configuration = c => Configuration(c, mode, workers, timeout: WorkerShutdownTimeout, module, directives);
+        var parameters = BackendParameters;
+        options.Configuration = c => Configuration(c, mode, workers, timeout: WorkerShutdownTimeout, module, directives, parameters);
         return options;
     }
 
-    private static string Configuration(ProcessServerContext c, NginxMode mode, int workers, TimeSpan? timeout, string? module, string? directives)
+    private static string Configuration(ProcessServerContext c, NginxMode mode, int workers, TimeSpan? timeout, string? module, string? directives, string? parameters)
     {
         var text = new StringBuilder();
         if (mode == NginxMode.Stream && module is not null)
@@ -123,7 +136,7 @@ public sealed class NginxOptions : ProcessPresetOptions
         }
 
         text.Append("events { worker_connections 4096; }\n");
-        var servers = string.Concat(c.Backends.Select(b => $"        server {b.Address};\n"));
+        var servers = string.Concat(c.Backends.Select(b => $"        server {b.Address}{(parameters is null ? "" : " " + parameters)};\n"));
         if (mode == NginxMode.Stream)
         {
             text.Append(CultureInfo.InvariantCulture, $$"""
