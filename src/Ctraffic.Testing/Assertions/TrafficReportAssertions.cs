@@ -38,6 +38,31 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
+    /// <summary>
+    /// No request failed in the window (HTTP, HTTP/2 and gRPC traffic): none was reset, timed out
+    /// or cut off before its response was whole. Each such request loses its connection, so the
+    /// window's lost connections are its failed requests; the message says when, on which
+    /// instance (host) and how, with the first one's error. An error response (a 503) is an
+    /// answer, not a failed request (<see cref="HttpStatistics.ErrorResponses"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The traffic is echo traffic, which has no requests.</exception>
+    public AndConstraint<TrafficReportAssertions> HaveFailedNoRequests(string because = "", params object[] becauseArgs)
+    {
+        if (Subject.Statistics.Http is null)
+        {
+            throw new InvalidOperationException("HaveFailedNoRequests is for HTTP, HTTP/2 and gRPC traffic; this is echo traffic: use HaveLostNoConnections");
+        }
+
+        var lost = Subject.LostConnections;
+        Fail(lost.Count == 0, "no failed requests", because, becauseArgs, () =>
+        {
+            var first = lost.MinBy(c => c.Ended)!;
+            var error = first.Error is { Length: > 0 } text ? $"; the first: {text}" : "";
+            return $"{lost.Count} {(lost.Count == 1 ? "request" : "requests")} failed {When(Subject, lost)}, {OnHosts(lost)}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{error}{Where(Subject)}";
+        });
+        return new AndConstraint<TrafficReportAssertions>(this);
+    }
+
     /// <summary>No packet was dropped by the sender (the original's <c>Dropped</c>).</summary>
     public AndConstraint<TrafficReportAssertions> HaveDroppedNoPackets(string because = "", params object[] becauseArgs)
     {
@@ -171,15 +196,23 @@ public sealed class TrafficReportAssertions : ReferenceTypeAssertions<TrafficRep
     private static string DescribeLost(TrafficReport report)
     {
         var lost = report.LostConnections;
-        var first = lost.Min(c => c.Ended);
-        var last = lost.Max(c => c.Ended);
-        var (from, to) = (report.DescribeTime(first), report.DescribeTime(last));
-        var when = from == to ? from : $"from {from} to {to}";
+        return $"{lost.Count} of {report.Connections} were lost {When(report, lost)}, {OnHosts(lost)}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{Where(report)}";
+    }
+
+    /// <summary>When <paramref name="lost"/> ended: one time, or from the first to the last.</summary>
+    private static string When(TrafficReport report, IReadOnlyList<ConnectionStats> lost)
+    {
+        var (from, to) = (report.DescribeTime(lost.Min(c => c.Ended)), report.DescribeTime(lost.Max(c => c.Ended)));
+        return from == to ? from : $"from {from} to {to}";
+    }
+
+    /// <summary>On which hosts <paramref name="lost"/> were: "all on host X", or each host with its count, most first.</summary>
+    private static string OnHosts(IReadOnlyList<ConnectionStats> lost)
+    {
         var hosts = lost.GroupBy(c => c.Host.Length == 0 ? HostStatistics.NoReply : c.Host).OrderByDescending(g => g.Count()).ToList();
-        var where = hosts.Count == 1
+        return hosts.Count == 1
             ? $"all on host {hosts[0].Key}"
             : "on hosts " + string.Join(", ", hosts.Select(g => $"{g.Key} ({g.Count()})"));
-        return $"{lost.Count} of {report.Connections} were lost {when}, {where}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{Where(report)}";
     }
 
     private static string LocalLag(TrafficReport report)
