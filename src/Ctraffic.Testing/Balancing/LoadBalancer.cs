@@ -139,7 +139,8 @@ public sealed class LoadBalancer : CtrafficServer
     /// <see cref="DrainAsync(CtrafficServer, TimeSpan?, CancellationToken)"/>, with
     /// <paramref name="whileDraining"/> started as soon as the backend takes no new connection (a
     /// graceful stop of the backend, which closes its connections itself) and awaited before the
-    /// drain ends.
+    /// drain ends; the drain then lasts <see cref="ResetSettle"/> longer, as after resets, so that
+    /// the clients see the server's closes inside its window.
     /// </summary>
     internal async Task<int> DrainAsync(CtrafficServer backend, TimeSpan? grace, Func<Task>? whileDraining, CancellationToken cancellationToken)
     {
@@ -149,6 +150,7 @@ public sealed class LoadBalancer : CtrafficServer
         LoadBalancerOptions.CheckDrainGrace(wait, nameof(grace));
         using var span = BeginDisruption($"drain {backend.Name}");
         slot.Closed = true;
+        var serverCloses = whileDraining is not null && slot.Active > 0;
         var meanwhile = whileDraining?.Invoke() ?? Task.CompletedTask;
         try
         {
@@ -167,12 +169,13 @@ public sealed class LoadBalancer : CtrafficServer
             reset++;
         }
 
-        if (reset > 0)
+        await meanwhile.ConfigureAwait(false);
+        if (reset > 0 || serverCloses)
         {
+            // The clients see the ends (the balancer's resets, or the server's own closes and aborts) inside this window.
             await Task.Delay(ResetSettle, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await meanwhile.ConfigureAwait(false);
         return reset;
     }
 

@@ -26,7 +26,7 @@ public static class RollingUpgrade
         this LoadBalancer balancer, Func<CtrafficServer, CtrafficServer> startNew, TimeSpan? drainGrace = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(startNew);
-        return ReplaceEachAsync(balancer, (old, _) => Task.FromResult(startNew(old)), stopOld: false, drainGrace, cancellationToken);
+        return ReplaceEachAsync<CtrafficServer>(balancer, (old, _) => Task.FromResult(startNew(old)), stopOld: false, drainGrace, cancellationToken);
     }
 
     /// <summary>
@@ -43,18 +43,21 @@ public static class RollingUpgrade
     /// await balancer.RollingDeployAsync((old, ct) => shop.StartAsync($"{old.Name}-v2", ct));
     /// </code>
     /// </summary>
+    /// <typeparam name="TServer">The kind of the new servers (e.g. <see cref="AspNetCoreServer"/>).</typeparam>
     /// <param name="balancer">The balancer.</param>
     /// <param name="startNew">Starts the new server that takes the place of the given old one, and returns once it serves.</param>
     /// <param name="drainGrace">How long each old backend's connections may go on before they are reset; <see langword="null"/> for the balancer's <see cref="LoadBalancerOptions.DrainGrace"/>.</param>
     /// <param name="cancellationToken">Stops after the current step.</param>
     /// <returns>The new servers, in the order of the old ones.</returns>
     /// <exception cref="NotSupportedException">A backend cannot be stopped (see <see cref="CtrafficServer.Supports"/>); nothing was changed.</exception>
-    public static Task<IReadOnlyList<CtrafficServer>> RollingDeployAsync(
-        this LoadBalancer balancer, Func<CtrafficServer, CancellationToken, Task<CtrafficServer>> startNew, TimeSpan? drainGrace = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<TServer>> RollingDeployAsync<TServer>(
+        this LoadBalancer balancer, Func<CtrafficServer, CancellationToken, Task<TServer>> startNew, TimeSpan? drainGrace = null, CancellationToken cancellationToken = default)
+        where TServer : CtrafficServer
         => ReplaceEachAsync(balancer, startNew, stopOld: true, drainGrace, cancellationToken);
 
-    private static async Task<IReadOnlyList<CtrafficServer>> ReplaceEachAsync(
-        LoadBalancer balancer, Func<CtrafficServer, CancellationToken, Task<CtrafficServer>> startNew, bool stopOld, TimeSpan? drainGrace, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TServer>> ReplaceEachAsync<TServer>(
+        LoadBalancer balancer, Func<CtrafficServer, CancellationToken, Task<TServer>> startNew, bool stopOld, TimeSpan? drainGrace, CancellationToken cancellationToken)
+        where TServer : CtrafficServer
     {
         ArgumentNullException.ThrowIfNull(balancer);
         ArgumentNullException.ThrowIfNull(startNew);
@@ -64,7 +67,7 @@ public static class RollingUpgrade
             throw new NotSupportedException($"{unstoppable.Name} ({unstoppable.GetType().Name}) cannot be stopped, so a rolling deploy cannot stop it; it supports: {unstoppable.Supports}");
         }
 
-        var upgraded = new List<CtrafficServer>();
+        var upgraded = new List<TServer>();
         foreach (var old in backends)
         {
             cancellationToken.ThrowIfCancellationRequested();
