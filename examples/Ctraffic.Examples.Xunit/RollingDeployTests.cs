@@ -72,7 +72,7 @@ public class RollingDeployTests
         await traffic.WaitForSteadyStateAsync(cancellationToken: ct);
         var reports = app1.Services!.GetRequiredService<ShopReports>();
         reports.Duration = TimeSpan.FromSeconds(3);
-        await WaitUntilAsync(() => reports.InProgress > 0, TimeSpan.FromSeconds(5), ct);
+        await WaitUntilAsync(() => reports.SlowInProgress > 0, TimeSpan.FromSeconds(5), ct);
 
         // When: the instances are deployed one by one.
         await balancer.RollingDeployAsync((old, ct) => shop.StartAsync($"{old.Name}-v2", ct), cancellationToken: ct);

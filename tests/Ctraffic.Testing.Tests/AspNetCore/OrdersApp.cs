@@ -8,7 +8,7 @@ namespace Ctraffic.Testing.Tests.AspNetCore;
 /// <summary>
 /// A small ASP.NET Core app of the tests, as a user's Program.cs would build it: <c>GET /</c>
 /// answers at once, <c>GET /orders</c> takes <see cref="Work.Delay"/> (<c>Orders:DelayMs</c> of its
-/// configuration at the start, changed while it runs) and counts the requests it is working on.
+/// configuration at the start, changed while it runs) and counts the delayed requests it is working on.
 /// </summary>
 internal static class OrdersApp
 {
@@ -20,14 +20,16 @@ internal static class OrdersApp
         app.MapGet("/", () => "ok\n");
         app.MapGet("/orders", async (Work work, HttpContext context) =>
         {
+            var delay = work.Delay;
+            if (delay <= TimeSpan.Zero)
+            {
+                return "orders\n";
+            }
+
             Interlocked.Increment(ref work.InFlight);
             try
             {
-                if (work.Delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(work.Delay, TimeProvider.System, context.RequestAborted);
-                }
-
+                await Task.Delay(delay, TimeProvider.System, context.RequestAborted);
                 return "orders\n";
             }
             finally
@@ -38,7 +40,7 @@ internal static class OrdersApp
         return app;
     }
 
-    /// <summary>How long <c>/orders</c> takes, and how many it is working on now.</summary>
+    /// <summary>How long <c>/orders</c> takes, and how many delayed ones (taking <see cref="Delay"/> as it was when they came) it is working on now.</summary>
     public sealed class Work
     {
         public int InFlight;
