@@ -12,6 +12,7 @@ internal sealed class FactoryHost<TEntryPoint> : IHost, IAsyncDisposable
     where TEntryPoint : class
 {
     private readonly WebApplicationFactory<TEntryPoint> _factory;
+    private volatile bool _started;
     private int _stopped;
 
     public FactoryHost(WebApplicationFactory<TEntryPoint> factory, InstanceSettings settings)
@@ -20,11 +21,15 @@ internal sealed class FactoryHost<TEntryPoint> : IHost, IAsyncDisposable
         _factory.UseKestrel();
     }
 
-    public IServiceProvider Services => _factory.Services;
+    /// <summary>The app's services once it started (before, the factory would start it to answer).</summary>
+    public IServiceProvider Services => _started ? _factory.Services : throw new InvalidOperationException("the instance has not started");
 
     /// <summary>Builds and starts the app (the factory's start blocks a thread: it runs on the pool, and the wait is bounded by the token).</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
-        => Task.Run(_factory.StartServer, CancellationToken.None).WaitAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.Run(_factory.StartServer, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _started = true;
+    }
 
     /// <summary>The graceful stop: disposing the factory stops its host, which honours its shutdown time-out.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)

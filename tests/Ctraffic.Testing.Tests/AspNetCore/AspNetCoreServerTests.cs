@@ -107,6 +107,22 @@ public class AspNetCoreServerTests
     }
 
     [Fact]
+    public async Task AStartLongerThanTheStartTimeoutFailsNamingTheInstance()
+    {
+        var shop = AspNetCoreApp.Create(
+            builder =>
+            {
+                builder.Services.AddHostedService<NeverStarts>();
+                return OrdersApp.Build(builder);
+            },
+            o => o.StartTimeout = TimeSpan.FromMilliseconds(300));
+
+        var start = () => shop.StartAsync("app-1", Ct);
+
+        await start.Should().ThrowAsync<TimeoutException>().WithMessage("app-1 did not start within 0.3 s (StartTimeout)");
+    }
+
+    [Fact]
     public async Task HaveFailedNoRequestsIsForHttpTraffic()
     {
         await using var traffic = CtrafficFixture.Start(o => o.Connections = 1);
@@ -115,6 +131,14 @@ public class AspNetCoreServerTests
 
         var echo = () => report.Should().HaveFailedNoRequests();
         echo.Should().Throw<InvalidOperationException>().WithMessage("HaveFailedNoRequests is for HTTP, HTTP/2 and gRPC traffic; this is echo traffic: use HaveLostNoConnections");
+    }
+
+    /// <summary>A service of the app whose start waits until it is cancelled: the host never serves.</summary>
+    private sealed class NeverStarts : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>HTTP traffic of <paramref name="connections"/> lanes to <c>/orders</c> of <paramref name="server"/>, 10 requests a second each, read time-out 10 s.</summary>

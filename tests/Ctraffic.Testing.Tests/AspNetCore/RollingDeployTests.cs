@@ -45,6 +45,21 @@ public class RollingDeployTests
     }
 
     [Fact]
+    public async Task ARollingDeployOfABackendThatCannotBeStoppedChangesNothing()
+    {
+        var shop = AspNetCoreApp.Create(OrdersApp.Build);
+        await using var app1 = await shop.StartAsync("app-1", Ct);
+        await using var external = CtrafficServer.External(app1.Address, "outside");
+        await using var balancer = LoadBalancer.Start([app1, external]);
+
+        var deploy = () => balancer.RollingDeployAsync((old, ct) => shop.StartAsync($"{old.Name}-v2", ct), cancellationToken: Ct);
+
+        await deploy.Should().ThrowAsync<NotSupportedException>().WithMessage("outside (ExternalServer) cannot be stopped, so a rolling deploy cannot stop it; it supports: None");
+        balancer.Backends.Should().Equal(app1, external);
+        app1.IsRunning.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task AShutdownTimeoutShorterThanARequestFailsItOnTheStoppedInstance()
     {
         // Given: two instances that abort what is left 100 ms into a stop, and app-1 working on
