@@ -1,4 +1,5 @@
 using Ctraffic.Reports;
+using Ctraffic.Statistics;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Assertions;
@@ -7,35 +8,44 @@ namespace Ctraffic.Testing.Assertions;
 public sealed partial class TrafficReportAssertions
 {
     /// <summary>
-    /// No request sent in the window failed (reset, read time-out, protocol error): the message
-    /// names how many, the connections they were lost with, their hosts and how they ended.
+    /// No request failed in the window (reset, read time-out, protocol error, cut off before its
+    /// response was whole). Each such request loses its connection, so these are the window's lost
+    /// connections: a request in flight when a disruption began fails in the disruption's window,
+    /// not in the one before it, where it was sent (<see cref="RequestOutcomes.Failed"/> counts by
+    /// send time, and the message gives it when it differs). The message says when, on which
+    /// instance (host) and how, with the first one's error. An error response (a 503) is an answer,
+    /// not a failed request (<see cref="HaveNoErrorResponses"/>).
     /// </summary>
+    /// <exception cref="InvalidOperationException">The traffic is echo traffic, which has no requests.</exception>
     public AndConstraint<TrafficReportAssertions> HaveFailedNoRequests(string because = "", params object[] becauseArgs)
     {
-        var requests = RequestsOf(Subject, "no failed requests", because, becauseArgs);
-        Fail(requests.Failed == 0, "no failed requests", because, becauseArgs, () => $"{DescribeFailed(requests)}{Where(Subject)}");
+        var requests = RequestsOf(Subject, nameof(HaveFailedNoRequests));
+        Fail(Subject.LostConnections.Count == 0, "no failed requests", because, becauseArgs, () => $"{DescribeFailed(requests)}{Where(Subject)}");
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
     /// <summary>No request sent in the window got an error response (a status outside the success set): the message counts them by status.</summary>
+    /// <exception cref="InvalidOperationException">The traffic is echo traffic, which has no requests.</exception>
     public AndConstraint<TrafficReportAssertions> HaveNoErrorResponses(string because = "", params object[] becauseArgs)
     {
-        var requests = RequestsOf(Subject, "no error responses", because, becauseArgs);
+        var requests = RequestsOf(Subject, nameof(HaveNoErrorResponses));
         Fail(requests.ErrorResponses == 0, "no error responses", because, becauseArgs, () => $"{DescribeErrors(requests)}{Where(Subject)}");
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
     /// <summary>
-    /// Every request sent in the window succeeded or was still in flight at the end: none failed and
-    /// none got an error response.
+    /// Every request succeeded or was still in flight at the end: none failed in the window
+    /// (<see cref="HaveFailedNoRequests"/>) and none sent in it got an error response.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The traffic is echo traffic, which has no requests.</exception>
     public AndConstraint<TrafficReportAssertions> HaveSucceededEveryRequest(string because = "", params object[] becauseArgs)
     {
-        var requests = RequestsOf(Subject, "every request to succeed", because, becauseArgs);
-        Fail(requests.Failed == 0 && requests.ErrorResponses == 0, "every request to succeed", because, becauseArgs, () =>
+        var requests = RequestsOf(Subject, nameof(HaveSucceededEveryRequest));
+        var failed = Subject.LostConnections.Count > 0;
+        Fail(!failed && requests.ErrorResponses == 0, "every request to succeed", because, becauseArgs, () =>
         {
             var parts = new List<string>();
-            if (requests.Failed > 0)
+            if (failed)
             {
                 parts.Add(DescribeFailed(requests));
             }
@@ -50,22 +60,19 @@ public sealed partial class TrafficReportAssertions
         return new AndConstraint<TrafficReportAssertions>(this);
     }
 
-    private static RequestOutcomes RequestsOf(TrafficReport report, string expectation, string because, object[] becauseArgs)
-    {
-        if (report.Requests is { } requests)
-        {
-            return requests;
-        }
+    private static RequestOutcomes RequestsOf(TrafficReport report, string assertion)
+        => report.Requests ?? throw new InvalidOperationException(
+            $"{assertion} is for HTTP, HTTP/2 and gRPC traffic (o.Client = TrafficClient.Http, Http2 or Grpc); this is echo traffic, which sends packets, not requests: use HaveLostNoConnections and HaveLostNoPackets");
 
-        Fail(false, expectation, because, becauseArgs,
-            () => "the run sent echo packets, not requests (request outcomes need o.Client = TrafficClient.Http, Http2 or Grpc)");
-        return new RequestOutcomes();
-    }
-
+    /// <summary>The requests that failed in the window (its lost connections), with those sent in it if they differ.</summary>
     private string DescribeFailed(RequestOutcomes requests)
     {
-        var text = $"{requests.Failed} of {requests.Sent} requests failed";
-        return Subject.LostConnections.Count == 0 ? text : $"{text}; connections: {DescribeLost(Subject).Replace(Where(Subject), "", StringComparison.Ordinal)}";
+        var lost = Subject.LostConnections;
+        var sent = $"{requests.Failed} of the {requests.Sent} requests sent in it failed";
+        var first = lost.MinBy(c => c.Ended)!;
+        var error = first.Error is { Length: > 0 } text ? $"; the first: {text}" : "";
+        var counted = requests.Failed == lost.Count ? "" : $" ({sent})";
+        return $"{lost.Count} {(lost.Count == 1 ? "request" : "requests")} failed {When(Subject, lost)}, {OnHosts(lost)}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{error}{counted}";
     }
 
     private static string DescribeErrors(RequestOutcomes requests)

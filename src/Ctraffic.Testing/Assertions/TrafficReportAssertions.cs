@@ -171,15 +171,23 @@ public sealed partial class TrafficReportAssertions : ReferenceTypeAssertions<Tr
     private static string DescribeLost(TrafficReport report)
     {
         var lost = report.LostConnections;
-        var first = lost.Min(c => c.Ended);
-        var last = lost.Max(c => c.Ended);
-        var (from, to) = (report.DescribeTime(first), report.DescribeTime(last));
-        var when = from == to ? from : $"from {from} to {to}";
+        return $"{lost.Count} of {report.Connections} were lost {When(report, lost)}, {OnHosts(lost)}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{Where(report)}";
+    }
+
+    /// <summary>When <paramref name="lost"/> ended: one time, or from the first to the last.</summary>
+    private static string When(TrafficReport report, IReadOnlyList<ConnectionStats> lost)
+    {
+        var (from, to) = (report.DescribeTime(lost.Min(c => c.Ended)), report.DescribeTime(lost.Max(c => c.Ended)));
+        return from == to ? from : $"from {from} to {to}";
+    }
+
+    /// <summary>On which hosts <paramref name="lost"/> were: "all on host X", or each host with its count, most first.</summary>
+    private static string OnHosts(IReadOnlyList<ConnectionStats> lost)
+    {
         var hosts = lost.GroupBy(c => c.Host.Length == 0 ? HostStatistics.NoReply : c.Host).OrderByDescending(g => g.Count()).ToList();
-        var where = hosts.Count == 1
+        return hosts.Count == 1
             ? $"all on host {hosts[0].Key}"
             : "on hosts " + string.Join(", ", hosts.Select(g => $"{g.Key} ({g.Count()})"));
-        return $"{lost.Count} of {report.Connections} were lost {when}, {where}: {ConnectionEnds.Summarize(lost.Select(c => c.EndKind))}{Where(report)}";
     }
 
     private static string LocalLag(TrafficReport report)

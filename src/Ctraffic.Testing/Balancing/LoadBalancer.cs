@@ -129,13 +129,29 @@ public sealed class LoadBalancer : CtrafficServer
     /// <param name="cancellationToken">Ends the grace period early (the connections left are reset).</param>
     /// <returns>The number of connections the balancer reset at the end of the grace period.</returns>
     /// <exception cref="ArgumentException">It is not in the pool.</exception>
-    public async Task<int> DrainAsync(CtrafficServer backend, TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    public Task<int> DrainAsync(CtrafficServer backend, TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(backend);
+        return DrainAsync(backend, grace, whileDraining: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="DrainAsync(CtrafficServer, TimeSpan?, CancellationToken)"/>, with
+    /// <paramref name="whileDraining"/> started as soon as the backend takes no new connection (a
+    /// graceful stop of the backend, which closes its connections itself) and awaited before the
+    /// drain ends; the drain then lasts <see cref="ResetSettle"/> longer, as after resets, so that
+    /// the clients see the server's closes inside its window.
+    /// </summary>
+    internal async Task<int> DrainAsync(CtrafficServer backend, TimeSpan? grace, Func<Task>? whileDraining, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
         var slot = Find(backend) ?? throw NotInPool(backend);
         var wait = grace ?? _options.DrainGrace;
         LoadBalancerOptions.CheckDrainGrace(wait, nameof(grace));
         using var span = BeginDisruption($"drain {backend.Name}");
         slot.Closed = true;
+        var serverCloses = whileDraining is not null && slot.Active > 0;
+        var meanwhile = whileDraining?.Invoke() ?? Task.CompletedTask;
         try
         {
             await slot.IdleAsync().WaitAsync(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -153,8 +169,10 @@ public sealed class LoadBalancer : CtrafficServer
             reset++;
         }
 
-        if (reset > 0)
+        await meanwhile.ConfigureAwait(false);
+        if (reset > 0 || serverCloses)
         {
+            // The clients see the ends (the balancer's resets, or the server's own closes and aborts) inside this window.
             await Task.Delay(ResetSettle, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -164,7 +182,7 @@ public sealed class LoadBalancer : CtrafficServer
     /// <summary>How long a drain's window goes on after it reset connections: the clients see a reset within milliseconds, and 250 ms leaves room for a busy machine.</summary>
     public static TimeSpan ResetSettle { get; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Adds <paramref name="replacement"/>, then drains <paramref name="backend"/> (see <see cref="DrainAsync"/>).</summary>
+    /// <summary>Adds <paramref name="replacement"/>, then drains <paramref name="backend"/> (see <see cref="DrainAsync(CtrafficServer, TimeSpan?, CancellationToken)"/>).</summary>
     /// <param name="backend">A backend in the pool.</param>
     /// <param name="replacement">The server that takes its place; the caller keeps owning it.</param>
     /// <param name="grace">How long the old one's connections may go on; <see langword="null"/> for <see cref="LoadBalancerOptions.DrainGrace"/>.</param>

@@ -19,7 +19,8 @@ namespace Ctraffic.Testing;
 /// </code>
 /// Implementations: <see cref="InProcessServer"/> (<see cref="InProcess"/>), a container
 /// (<c>CtrafficContainer</c>), an external address (<see cref="External"/>: no disruptions), a
-/// load balancer over several servers (<c>LoadBalancer</c>).
+/// load balancer over several servers (<c>LoadBalancer</c>), a program (<c>ProcessServer</c>), an
+/// instance of an ASP.NET Core app (<see cref="AspNetCoreServer"/>).
 /// </summary>
 public abstract class CtrafficServer : DisruptionSource, IAsyncDisposable
 {
