@@ -106,6 +106,8 @@ public sealed class HttpServer : IAsyncDisposable
             http2 = new IPEndPoint(ListenAddress(a2).Address, bound[next]);
         }
 
+        await ServerWarmUp.OnceAsync(local, http2: false, options.Certificate, cancellationToken).ConfigureAwait(false);
+        await ServerWarmUp.OnceAsync(http2, http2: true, options.Certificate, cancellationToken).ConfigureAwait(false);
         return new HttpServer(app, options, local, http2);
     }
 

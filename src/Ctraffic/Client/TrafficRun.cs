@@ -115,6 +115,11 @@ public sealed class TrafficRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
         options.Validate();
+        if (options.Client != TrafficClient.Echo)
+        {
+            Http.HttpWarmUp.Once(options.Client);
+        }
+
         return new TrafficRun(options, cancellationToken);
     }
 
