@@ -140,6 +140,7 @@ internal sealed partial class TrafficRecorder
             Outages = outages,
             Reconnects = [.. reconnects.OrderBy(r => r.FailedAt)],
             Marks = _marks.ToArray(),
+            Disruptions = _marks.Disruptions(),
             Lives = lives,
             PacketInterval = _clock.ToTime(_intervalTicks),
             End = end,
