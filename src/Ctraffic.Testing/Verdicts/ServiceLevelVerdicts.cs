@@ -80,7 +80,7 @@ internal static class ServiceLevelVerdicts
     public static Verdict? HitTraffic(TrafficReport report, string? name)
     {
         var effect = Effect(report, name);
-        return effect.TouchedTraffic ? null : new Verdict($"'{effect.Name}' to touch traffic", $"{Untouched(effect)}{Where(report)}");
+        return effect.TouchedTraffic ? null : new Verdict($"'{effect.Name}' to touch traffic", $"{Untouched(effect)}{Where(effect.Window)}");
     }
 
     public static Verdict? EveryDisruptionHitTraffic(TrafficReport report)
@@ -130,8 +130,8 @@ internal static class ServiceLevelVerdicts
             parts.Add($"the longest outage {S(longest.Duration)} on connection {longest.Connection} from {report.DescribeTime(longest.Start)}");
         }
 
-        var hosts = part.Hosts.Where(h => h.Outages.Count > 0)
-            .Select(h => (h.Host, Connections: h.Outages.Select(o => o.Connection).Distinct().Count()))
+        var hosts = part.Outages.GroupBy(report.HostOf, StringComparer.Ordinal)
+            .Select(g => (Host: g.Key, Connections: g.Select(o => o.Connection).Distinct().Count()))
             .OrderByDescending(h => h.Connections).ThenBy(h => h.Host, StringComparer.Ordinal).ToList();
         if (hosts.Count > 0)
         {

@@ -203,6 +203,19 @@ public sealed class TrafficReport
         }
     }
 
+    /// <summary>
+    /// The server host of <paramref name="outage"/>: of its lane's connection open when it began, or,
+    /// if none was (the connection had ended before the echo it missed was due), of the lane's last
+    /// connection before it that had an echo — the one whose silence it is; <see cref="HostStatistics.NoReply"/> if none had.
+    /// </summary>
+    /// <param name="outage">An outage of this run.</param>
+    /// <returns>The host name.</returns>
+    public string HostOf(Outage outage)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+        return HostStatistics.HostOf(_data.Statistics.ConnStats.ToLookup(c => c.Connection), outage);
+    }
+
     /// <summary>The marks of the run.</summary>
     public IReadOnlyList<Mark> Marks => _data.Marks;
 
