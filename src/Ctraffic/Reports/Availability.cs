@@ -6,10 +6,11 @@ namespace Ctraffic.Reports;
 /// The share of the packets (requests) due in a window that were answered in time. A connection
 /// is due one packet per packet interval from its first echo to the end of the run, whether or not
 /// its sender could send it (a connection that is down, reconnecting or falling behind owes every
-/// packet of its pace). A due packet is <em>answered in time</em> unless it falls in an outage of its
-/// connection — no echo for longer than one packet interval plus the outage threshold
-/// (<see cref="Outage"/>) — or was lost (a UDP datagram without a reply, a TCP packet in flight on a
-/// lost connection, an HTTP request that failed or got an error response). Counted per 100 ms
+/// packet of its pace). A due packet is <em>answered in time</em> when an echo came within the
+/// outage threshold of its due time (so: unless it falls in an outage of its connection, counted
+/// from the threshold after the outage's start, see <see cref="Outage"/>) and it was not lost (a UDP
+/// datagram without a reply, a TCP packet in flight on a lost connection, an HTTP request that
+/// failed or got an error response). Counted per 100 ms
 /// slice: the unanswered packets of a slice are the larger of the due packets in outages and the
 /// packets lost (a lost packet usually lies in an outage of its connection, and is counted once).
 /// </summary>

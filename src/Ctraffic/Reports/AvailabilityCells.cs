@@ -32,7 +32,11 @@ internal sealed class AvailabilityCells
 
         var interval = (double)data.PacketInterval.Ticks;
         var dueTicks = Integrate(data.Lives.Select(l => (l.Start.Ticks, l.End.Ticks)));
-        var outageTicks = Integrate(data.Outages.Select(o => (o.Start.Ticks, o.End.Ticks)));
+        // An outage starts when the missing echo was due, but that echo was in time until the
+        // threshold had passed: the packets due from then on are the unanswered ones. So a window
+        // that ends at a disruption does not take the silence the disruption began.
+        var late = data.OutageThreshold.Ticks;
+        var outageTicks = Integrate(data.Outages.Select(o => (o.Start.Ticks + late, o.End.Ticks)));
         var lost = LostPerCell(data, toEnd);
         for (var i = 0; i < count; i++)
         {

@@ -26,6 +26,9 @@ internal sealed class ReportData
 
     public required TimeSpan PacketInterval { get; init; }
 
+    /// <summary>How much later than due an echo may come and still be in time: a silence longer than one interval plus this is an outage.</summary>
+    public TimeSpan OutageThreshold { get; init; }
+
     public required TimeSpan End { get; init; }
 
     /// <summary>Packets in flight when the data was taken (a live run), per slice part of their send time.</summary>

@@ -72,12 +72,12 @@ public class ServiceLevelAssertionTests
         var sliding = () => report.Should().HaveNoWindowBelow(S(1), 99, "the service must never be out for a second");
         sliding.Should().Throw<Exception>().WithMessage(
             "Expected no 1.0 s window below 99 % availability because the service must never be out for a second, " +
-            "but 110 of 1711 windows were, from 99.1 s into the run to 111.0 s into the run; " +
+            "but 109 of 1711 windows were, from 99.2 s into the run to 111.0 s into the run; " +
             "the worst 0 % (100 of 100 due packets unanswered in time) from 10?.? s into the run to 10?.? s into the run: " +
             "nothing got through for 9.91 s from 100.091 s into the run, connections in outages on backend-1 (10).");
         var whole = () => report.Should().HaveAvailabilityAtLeast(95);
         whole.Should().Throw<Exception>().WithMessage(
-            "Expected availability of at least 95 %, but it was 94.1? % (1000 of 17??? due packets unanswered in time): " +
+            "Expected availability of at least 95 %, but it was 94.24 % (990 of 17195 due packets unanswered in time): " +
             "nothing got through for 9.91 s from 100.091 s into the run, connections in outages on backend-1 (10).");
     }
 
@@ -103,7 +103,7 @@ public class ServiceLevelAssertionTests
         report.Before("blackhole").Should().HaveUsedErrorBudgetAtMost(99.9, 0);
         var spent = () => report.Should().HaveUsedErrorBudgetAtMost(99, 100);
         spent.Should().Throw<Exception>().WithMessage(
-            "Expected at most 100 % of the error budget of a 99 % target used, but 58?.* % was: 1000 of 17??? due packets unanswered in time, 17? allowed: nothing got through*");
+            "Expected at most 100 % of the error budget of a 99 % target used, but 575.735 % was: 990 of 17195 due packets unanswered in time, 172 allowed: nothing got through*");
         var invalid = () => report.Should().HaveUsedErrorBudgetAtMost(100, 50);
         invalid.Should().Throw<ArgumentOutOfRangeException>();
     }

@@ -143,6 +143,7 @@ internal sealed partial class TrafficRecorder
             Disruptions = _marks.Disruptions(),
             Lives = lives,
             PacketInterval = _clock.ToTime(_intervalTicks),
+            OutageThreshold = _clock.ToTime(_outageTicks),
             End = end,
             Live = live,
         };

@@ -16,6 +16,7 @@ internal sealed partial class TrafficRecorder
 {
     private readonly RunClock _clock;
     private readonly long _intervalTicks;
+    private readonly long _outageTicks;
     private readonly long _ticksPerMicrosecond;
     private readonly int _maxConnections;
     private readonly LaneRecord[] _lanes;
@@ -44,6 +45,7 @@ internal sealed partial class TrafficRecorder
     public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks, bool hostRoundTrips = false, TrafficMeter? meter = null)
     {
         _meter = meter;
+        _outageTicks = outageTicks;
         _hostRtt = hostRoundTrips ? new HostRoundTrips(clock.Frequency) : null;
         _clock = clock;
         _intervalTicks = intervalTicks;
