@@ -16,5 +16,7 @@ public sealed record DisruptionContact(string Source, long Connections, long Pac
 
     /// <inheritdoc/>
     public override string ToString()
-        => Touched ? $"{Packets} packets ({Bytes} bytes) on {Connections} connections crossed it on {Source}" : $"no traffic crossed it on {Source}";
+        => Touched
+            ? $"{Packets} {(Packets == 1 ? "packet" : "packets")} ({Bytes} bytes) on {Connections} {(Connections == 1 ? "connection" : "connections")} crossed it on {Source}"
+            : $"no traffic crossed it on {Source}";
 }

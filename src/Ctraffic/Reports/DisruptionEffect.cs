@@ -75,7 +75,7 @@ public sealed class DisruptionEffect
 
     /// <summary>
     /// One sentence: <c>'kill backend-1' (1.2 s–1.7 s): 10 connections lost (backend-1 10), 10 interrupted,
-    /// longest outage 0.52 s, recovered 0.05 s after its end</c>, or <c>'latency 200ms' on proxy-1: no traffic crossed it</c>.
+    /// 10 packets lost, longest outage 0.52 s, recovered 0.05 s after its end</c>, or <c>'latency 200ms' on proxy-1: no traffic crossed it</c>.
     /// </summary>
     /// <inheritdoc/>
     public override string ToString()
@@ -89,7 +89,7 @@ public sealed class DisruptionEffect
         text.Append(" (").Append(TimeWindow.Seconds(Mark.Time)).Append(Mark.End is { } end ? $"–{TimeWindow.Seconds(end)}" : ", not ended").Append("): ");
         if (Contact is { } contact)
         {
-            text.Append(contact.Packets).Append(" packets on ").Append(contact.Connections).Append(" connections crossed it on ").Append(contact.Source).Append("; ");
+            text.Append(Count(contact.Packets, "packet")).Append(" on ").Append(Count(contact.Connections, "connection")).Append(" crossed it on ").Append(contact.Source).Append("; ");
         }
 
         if (LostConnections == 0 && InterruptedConnections == 0 && PacketsLost == 0)
@@ -97,7 +97,7 @@ public sealed class DisruptionEffect
             return text.Append(Contact is null ? "touched no traffic (no connection lost or interrupted, no packet lost)" : "no connection lost or interrupted, no packet lost").ToString();
         }
 
-        text.Append(LostConnections).Append(" connections lost");
+        text.Append(Count(LostConnections, "connection")).Append(" lost");
         var lostOn = Hosts.Where(h => h.LostConnections > 0).ToList();
         if (lostOn.Count > 0)
         {
@@ -107,7 +107,7 @@ public sealed class DisruptionEffect
         text.Append(", ").Append(InterruptedConnections).Append(" interrupted");
         if (PacketsLost > 0)
         {
-            text.Append(", ").Append(PacketsLost).Append(" packets lost");
+            text.Append(", ").Append(Count(PacketsLost, "packet")).Append(" lost");
         }
 
         if (Outages.Count > 0)
@@ -118,4 +118,6 @@ public sealed class DisruptionEffect
         text.Append(TimeToRecover is { } t ? $", recovered {TimeWindow.Seconds(t)} after its end" : Mark.End is null ? ", still going on" : ", not recovered");
         return text.ToString();
     }
+
+    private static string Count(long n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 }

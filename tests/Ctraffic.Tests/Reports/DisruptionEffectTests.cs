@@ -77,7 +77,7 @@ public class DisruptionEffectTests
         kill.Contact.Should().BeNull();
         kill.TouchedTraffic.Should().BeTrue();
         kill.Availability.Percent.Should().BeLessThan(100);
-        kill.ToString().Should().Be("'kill backend-1#1' (2.0 s–2.5 s): 1 connections lost (backend-1 1), 1 interrupted, 1 packets lost, longest outage 0.5 s, recovered 0.101 s after its end");
+        kill.ToString().Should().Be("'kill backend-1#1' (2.0 s–2.5 s): 1 connection lost (backend-1 1), 1 interrupted, 1 packet lost, longest outage 0.5 s, recovered 0.101 s after its end");
     }
 
     [Fact]
