@@ -114,7 +114,9 @@ public class TelemetryTests
         disruption.Kind.Should().Be(ActivityKind.Internal);
         disruption.GetTagItem("ctraffic.disruption.name").Should().Be("kill backend-1");
         disruption.GetTagItem("ctraffic.disruption.connections").Should().Be(5L);
-        disruption.Duration.Should().BePositive();
+        var mark = run.GetReport().Marks.Should().ContainSingle().Subject;
+        disruption.StartTimeUtc.Should().BeCloseTo((run.Started + mark.Time).UtcDateTime, TimeSpan.FromMilliseconds(50), "its times are the run's clock");
+        disruption.Duration.Should().BeCloseTo(mark.End!.Value - mark.Time, TimeSpan.FromMilliseconds(50));
     }
 
     [Fact]

@@ -24,8 +24,9 @@ internal sealed class DisruptionSpan : IDisposable
         _time = time;
         // The disruption's activity is a child of the caller's, but does not become the current one:
         // a disruption may end in another flow than it began in, and other disruptions overlap it.
+        // Its times are the run's clock (TimeProvider), as every other time of the run.
         var current = Activity.Current;
-        _activity = Source.StartActivity(CtrafficTelemetry.DisruptionActivity, ActivityKind.Internal);
+        _activity = Source.StartActivity(CtrafficTelemetry.DisruptionActivity, ActivityKind.Internal, parentContext: default, startTime: time.GetUtcNow());
         Activity.Current = current;
         if (_activity is not null)
         {
@@ -59,6 +60,7 @@ internal sealed class DisruptionSpan : IDisposable
             _activity.SetTag("ctraffic.disruption.bytes", contact.Bytes);
         }
 
+        _activity.SetEndTime(_time.GetUtcNow().UtcDateTime);
         _activity.Stop();
     }
 }
