@@ -77,7 +77,7 @@ public sealed class DisruptionEffect
     /// One sentence: <c>'kill backend-1' (1.2 s–1.7 s): 10 connections lost (backend-1 10), 10 interrupted,
     /// 10 packets lost, longest outage 0.52 s, recovered 0.05 s after its end</c>, or <c>'latency 200ms' on proxy-1: no traffic crossed it</c>.
     /// </summary>
-    /// <inheritdoc/>
+    /// <returns>The sentence.</returns>
     public override string ToString()
     {
         var text = new StringBuilder($"'{Name}'");
