@@ -23,15 +23,18 @@ public static class NUnitTraffic
     /// <summary>The file name of the attached timeline graph (see <see cref="ReportSvg.Timeline"/>).</summary>
     public const string TimelineAttachment = AttachmentNames.Timeline;
 
+    /// <summary>The file name of the attached page a person reads: service level, timeline, disruptions, windows, hosts (see <see cref="ReportHtml"/>).</summary>
+    public const string HtmlAttachment = AttachmentNames.Html;
+
     /// <summary>
-    /// Writes the JSON of the run (<see cref="JsonAttachment"/>) and the timeline of
-    /// <paramref name="report"/> (<see cref="TimelineAttachment"/>) to a folder of the current test in
-    /// <see cref="TestContext.WorkDirectory"/> (a second report in the same test gets names ending in
-    /// <c>-2</c>, and so on), attaches both to the test result and writes the summary to the output.
+    /// Writes the JSON of the run (<see cref="JsonAttachment"/>), the timeline of
+    /// <paramref name="report"/> (<see cref="TimelineAttachment"/>) and its page (<see cref="HtmlAttachment"/>)
+    /// to a folder of the current test in <see cref="TestContext.WorkDirectory"/> (a second report in the
+    /// same test gets names ending in <c>-2</c>, and so on), attaches them to the test result and writes the summary to the output.
     /// Traffic started in a test does this when it stops.
     /// </summary>
     /// <param name="report">The report, or a window of it.</param>
-    /// <returns>The paths of the two files.</returns>
+    /// <returns>The paths of the three files: JSON, timeline, page.</returns>
     public static IReadOnlyList<string> Attach(TrafficReport report) => Attach(report, null);
 
     /// <summary>
@@ -41,7 +44,7 @@ public static class NUnitTraffic
     /// </summary>
     /// <param name="report">The report, or a window of it.</param>
     /// <param name="name">1 to 64 of A–Z, a–z, 0–9, '.', '-', '_'; <see langword="null"/> for none.</param>
-    /// <returns>The paths of the two files.</returns>
+    /// <returns>The paths of the three files: JSON, timeline, page.</returns>
     /// <exception cref="ArgumentException">The name is not of those characters.</exception>
     public static IReadOnlyList<string> Attach(TrafficReport report, string? name)
     {
@@ -53,21 +56,24 @@ public static class NUnitTraffic
         Directory.CreateDirectory(folder);
         // Numbered by what this test attached already: files of an earlier run are overwritten.
         var result = TestExecutionContext.CurrentContext.CurrentResult;
-        string json, svg;
+        string json, svg, html;
         lock (AttachmentNames.Gate)
         {
             var attached = result.TestAttachments.Select(a => Path.GetFileName(a.FilePath)).ToHashSet(StringComparer.Ordinal);
-            var (jsonName, svgName) = AttachmentNames.Next(attached.Contains, name);
+            var (jsonName, svgName, htmlName) = AttachmentNames.Next(attached.Contains, name);
             json = Path.Combine(folder, jsonName);
             svg = Path.Combine(folder, svgName);
+            html = Path.Combine(folder, htmlName);
             File.WriteAllText(json, report.ToJson(), Encoding.UTF8);
             File.WriteAllText(svg, ReportSvg.Timeline(report), Encoding.UTF8);
+            File.WriteAllText(html, ReportHtml.Write(report), Encoding.UTF8);
             TestContext.AddTestAttachment(json, "ctraffic statistics (JSON)");
             TestContext.AddTestAttachment(svg, "ctraffic timeline (SVG)");
+            TestContext.AddTestAttachment(html, "ctraffic report (HTML)");
         }
 
         TestContext.Out.WriteLine(TrafficSummary.Paragraph(report, name));
-        return [json, svg];
+        return [json, svg, html];
     }
 
     /// <summary>A folder name of the test, unique in the run: its name, cut and with unsafe characters replaced, and its id.</summary>

@@ -20,9 +20,12 @@ public static class XunitTraffic
     /// <summary>The name of the attached timeline graph (see <see cref="ReportSvg.Timeline"/>).</summary>
     public const string TimelineAttachment = AttachmentNames.Timeline;
 
+    /// <summary>The name of the attached page a person reads: service level, timeline, disruptions, windows, hosts (see <see cref="ReportHtml"/>).</summary>
+    public const string HtmlAttachment = AttachmentNames.Html;
+
     /// <summary>
     /// Attaches <paramref name="report"/> to the current test: the JSON of the run as
-    /// <see cref="JsonAttachment"/>, its timeline as <see cref="TimelineAttachment"/> (a second
+    /// <see cref="JsonAttachment"/>, its timeline as <see cref="TimelineAttachment"/>, its page as <see cref="HtmlAttachment"/> (a second
     /// report in the same test gets names ending in <c>-2</c>, and so on), and its summary in the output.
     /// Traffic started in a test does this when it stops; call it for the traffic of a
     /// <see cref="SharedTrafficFixture"/>, or for a window of a report.
@@ -37,7 +40,7 @@ public static class XunitTraffic
 
     /// <summary>
     /// Attaches <paramref name="report"/> to the current test under <paramref name="name"/>:
-    /// <c>ctraffic-NAME.json</c> and <c>ctraffic-NAME-timeline.svg</c> (see <see cref="ContinuousTrafficOptions.Name"/>).
+    /// <c>ctraffic-NAME.json</c>, <c>ctraffic-NAME-timeline.svg</c> and <c>ctraffic-NAME.html</c> (see <see cref="ContinuousTrafficOptions.Name"/>).
     /// Safe from any thread: two reports never get the same names.
     /// </summary>
     /// <param name="report">The report, or a window of it.</param>
@@ -63,11 +66,13 @@ public static class XunitTraffic
 
         var jsonBytes = Encoding.UTF8.GetBytes(report.ToJson());
         var svgBytes = Encoding.UTF8.GetBytes(ReportSvg.Timeline(report));
+        var htmlBytes = Encoding.UTF8.GetBytes(ReportHtml.Write(report));
         lock (AttachmentNames.Gate)
         {
-            var (json, timeline) = AttachmentNames.Next(attachments.ContainsKey, name);
+            var (json, timeline, html) = AttachmentNames.Next(attachments.ContainsKey, name);
             context.AddAttachment(json, jsonBytes, "application/json");
             context.AddAttachment(timeline, svgBytes, "image/svg+xml");
+            context.AddAttachment(html, htmlBytes, "text/html");
         }
 
         context.TestOutputHelper?.WriteLine(TrafficSummary.Paragraph(report, name));

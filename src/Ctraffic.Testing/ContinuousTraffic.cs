@@ -119,6 +119,15 @@ public sealed class ContinuousTraffic : IDisruptionRecorder, IAsyncDisposable
     public IDisposable Disruption(string name) => Run.Disruption(name);
 
     /// <summary>
+    /// Marks the start of a disruption whose source counts what crossed it (see
+    /// <see cref="IDisruptionRecorder.Disruption(string, Func{DisruptionContact})"/>); disposing the result marks its end.
+    /// </summary>
+    /// <param name="name">The name; windows are taken by it.</param>
+    /// <param name="contact">What crossed the disruption so far, or <see langword="null"/>.</param>
+    /// <returns>Ends the disruption when disposed.</returns>
+    public IDisposable Disruption(string name, Func<DisruptionContact>? contact) => Run.Disruption(name, contact);
+
+    /// <summary>
     /// Waits until every connection is up and echoing, and has stayed so for two packet intervals
     /// (at least 200 ms).
     /// </summary>

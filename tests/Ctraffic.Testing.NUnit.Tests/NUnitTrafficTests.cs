@@ -28,7 +28,7 @@ public class NUnitTrafficTests
     }
 
     [Test]
-    public async Task StoppingWritesTheStatisticsJsonAndTheTimelineSvgAndAttachesThem()
+    public async Task StoppingWritesTheStatisticsJsonTheTimelineSvgAndThePageAndAttachesThem()
     {
         await using var traffic = CtrafficFixture.Start(o => o.Connections = 3);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
@@ -37,7 +37,7 @@ public class NUnitTrafficTests
         var report = await traffic.StopAsync(Ct);
 
         var attachments = Result.TestAttachments.ToList();
-        attachments.Select(a => Path.GetFileName(a.FilePath)).Should().Equal(NUnitTraffic.JsonAttachment, NUnitTraffic.TimelineAttachment);
+        attachments.Select(a => Path.GetFileName(a.FilePath)).Should().Equal(NUnitTraffic.JsonAttachment, NUnitTraffic.TimelineAttachment, NUnitTraffic.HtmlAttachment);
         attachments.Should().OnlyContain(a => a.FilePath.StartsWith(TestContext.CurrentContext.WorkDirectory, StringComparison.Ordinal) && File.Exists(a.FilePath));
         using (var json = JsonDocument.Parse(await File.ReadAllTextAsync(attachments[0].FilePath, Ct)))
         {
@@ -49,6 +49,7 @@ public class NUnitTrafficTests
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string?)e.Attribute("data-series"))
             .Should().Equal(ReportSvg.ReceivedSeries, ReportSvg.DroppedSeries, ReportSvg.OutageSeries, ReportSvg.LostConnectionsSeries);
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "marker").Select(e => (string?)e.Attribute("data-marker")).Should().Equal("steady");
+        (await File.ReadAllTextAsync(attachments[2].FilePath, Ct)).Should().StartWith("<!DOCTYPE html>").And.Contain("<td>steady</td>");
     }
 
     [Test]
@@ -61,7 +62,7 @@ public class NUnitTrafficTests
         }
 
         stopped.Should().Be(1, "a Stopped set by the test is called as well");
-        Result.TestAttachments.Should().HaveCount(2);
+        Result.TestAttachments.Should().HaveCount(3);
     }
 
     [Test]
@@ -74,7 +75,7 @@ public class NUnitTrafficTests
         await second.StopAsync(Ct);
 
         var files = Result.TestAttachments.Select(a => a.FilePath).ToList();
-        files.Select(Path.GetFileName).Should().Equal("ctraffic.json", "ctraffic-timeline.svg", "ctraffic-2.json", "ctraffic-timeline-2.svg");
+        files.Select(Path.GetFileName).Should().Equal("ctraffic.json", "ctraffic-timeline.svg", "ctraffic.html", "ctraffic-2.json", "ctraffic-timeline-2.svg", "ctraffic-2.html");
         files.Select(Path.GetDirectoryName).Distinct().Should().ContainSingle()
             .Which.Should().Contain(nameof(TwoTrafficsInOneTestGetNumberedFilesInTheTestsOwnFolder));
     }

@@ -63,7 +63,7 @@ public class ClassFixtureTests(ClassTraffic fixture) : IClassFixture<ClassTraffi
 
         window.Received.Should().BePositive();
         window.Should().HaveLostNoConnections();
-        TestContext.Current.Attachments!.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment);
+        TestContext.Current.Attachments!.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment, XunitTraffic.HtmlAttachment);
         TestContext.Current.TestOutputHelper!.Output.Should().StartWith($"ctraffic after '{name}' ");
     }
 }

@@ -29,7 +29,7 @@ public class XunitTrafficTests
     }
 
     [Fact]
-    public async Task StoppingAttachesTheStatisticsJsonAndTheTimelineSvg()
+    public async Task StoppingAttachesTheStatisticsJsonTheTimelineSvgAndThePage()
     {
         await using var traffic = CtrafficFixture.Start(o => o.Connections = 3);
         await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
@@ -37,7 +37,10 @@ public class XunitTrafficTests
 
         var report = await traffic.StopAsync(Ct);
 
-        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment);
+        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment, XunitTraffic.HtmlAttachment);
+        var (html, htmlType) = Attachments[XunitTraffic.HtmlAttachment].AsByteArray();
+        htmlType.Should().Be("text/html");
+        Encoding.UTF8.GetString(html).Should().StartWith("<!DOCTYPE html>").And.Contain("<table id=\"windows\">").And.Contain("<td>steady</td>");
         var (json, jsonType) = Attachments[XunitTraffic.JsonAttachment].AsByteArray();
         jsonType.Should().Be("application/json");
         using (var doc = JsonDocument.Parse(json))
@@ -65,7 +68,7 @@ public class XunitTrafficTests
         }
 
         stopped.Should().Be(1, "a Stopped set by the test is called as well");
-        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment);
+        Attachments.Keys.Should().BeEquivalentTo(XunitTraffic.JsonAttachment, XunitTraffic.TimelineAttachment, XunitTraffic.HtmlAttachment);
     }
 
     [Fact]
@@ -77,11 +80,11 @@ public class XunitTrafficTests
         await first.StopAsync(Ct);
         await second.StopAsync(Ct);
 
-        Attachments.Keys.Should().BeEquivalentTo("ctraffic.json", "ctraffic-timeline.svg", "ctraffic-2.json", "ctraffic-timeline-2.svg");
+        Attachments.Keys.Should().BeEquivalentTo("ctraffic.json", "ctraffic-timeline.svg", "ctraffic.html", "ctraffic-2.json", "ctraffic-timeline-2.svg", "ctraffic-2.html");
     }
 
     [Fact]
-    public async Task FourTrafficsStoppedAtOnceGetFourPairsOfAttachments()
+    public async Task FourTrafficsStoppedAtOnceGetFourSetsOfAttachments()
     {
         // Given four traffics in one test, two of them named
         var traffics = new[]
@@ -101,8 +104,9 @@ public class XunitTrafficTests
 
         // Then no name collided, and the named ones are attached under their names
         Attachments.Keys.Should().BeEquivalentTo(
-            "ctraffic.json", "ctraffic-timeline.svg", "ctraffic-2.json", "ctraffic-timeline-2.svg",
-            "ctraffic-frontend.json", "ctraffic-frontend-timeline.svg", "ctraffic-backend.v2.json", "ctraffic-backend.v2-timeline.svg");
+            "ctraffic.json", "ctraffic-timeline.svg", "ctraffic.html", "ctraffic-2.json", "ctraffic-timeline-2.svg", "ctraffic-2.html",
+            "ctraffic-frontend.json", "ctraffic-frontend-timeline.svg", "ctraffic-frontend.html",
+            "ctraffic-backend.v2.json", "ctraffic-backend.v2-timeline.svg", "ctraffic-backend.v2.html");
     }
 
     [Fact]
@@ -127,7 +131,7 @@ public class XunitTrafficTests
 
         // Then every attachment has a name of its own: the traffic's own pair and 40 more
         context.Attachments!.Keys.Where(k => k.EndsWith(".json", StringComparison.Ordinal)).Should().HaveCount(41).And.OnlyHaveUniqueItems();
-        context.Attachments.Keys.Should().Contain(["ctraffic-shared.json", "ctraffic-shared-41.json", "ctraffic-shared-timeline-41.svg"]);
+        context.Attachments.Keys.Should().Contain(["ctraffic-shared.json", "ctraffic-shared-41.json", "ctraffic-shared-timeline-41.svg", "ctraffic-shared-41.html"]);
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Ctraffic.Reports;
+
 namespace Ctraffic.Testing;
 
 /// <summary>
@@ -8,6 +11,9 @@ public sealed class ActiveFault : IDisposable
 {
     private readonly FaultProxy _proxy;
     private readonly ulong _salt;
+    private readonly ConcurrentDictionary<long, byte> _connections = new();
+    private long _chunks;
+    private long _bytes;
     private IDisposable? _window;
 
     internal ActiveFault(FaultProxy proxy, Fault fault, ulong salt)
@@ -23,6 +29,15 @@ public sealed class ActiveFault : IDisposable
 
     /// <summary>The name of its window on the traffic (<see cref="Testing.Fault.Name"/>).</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// What crossed the fault so far: the connections (UDP: client sources) it acted on — refused
+    /// ones included —, and the chunks (TCP reads, UDP datagrams) and their bytes. The traffic's
+    /// report has it in the fault's <see cref="DisruptionEffect.Contact"/>, so that a fault no traffic
+    /// crossed is called out. A fault that refuses every connection closes the proxy's listener, so
+    /// the kernel refuses them unseen: it counts none, and the report judges by the traffic instead.
+    /// </summary>
+    public DisruptionContact Contact => new(_proxy.Name, _connections.Count, Interlocked.Read(ref _chunks), Interlocked.Read(ref _bytes));
 
     /// <summary>Whether it is on.</summary>
     public bool IsActive => Volatile.Read(ref _window) is not null;
@@ -41,6 +56,17 @@ public sealed class ActiveFault : IDisposable
     public override string ToString() => Name;
 
     internal void Begin(IDisposable window) => Volatile.Write(ref _window, window);
+
+    /// <summary>What crossed it, for the traffic's report; <see langword="null"/> for a fault the proxy cannot see act (refusing every connection).</summary>
+    internal Func<DisruptionContact>? ContactForReport => Fault.Refuses && Fault.ConnectionFraction >= 1 ? null : () => Contact;
+
+    /// <summary>The fault acted on a chunk of <paramref name="bytes"/> bytes (0 for a refused connection) of <paramref name="connection"/>.</summary>
+    internal void Touch(long connection, int bytes)
+    {
+        Interlocked.Increment(ref _chunks);
+        Interlocked.Add(ref _bytes, bytes);
+        _connections.TryAdd(connection, 0);
+    }
 
     /// <summary>
     /// Whether the fault acts on connection <paramref name="connection"/>: a draw fixed for the pair

@@ -125,7 +125,7 @@ public sealed partial class FaultProxy : CtrafficServer
         ArgumentNullException.ThrowIfNull(fault);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var active = new ActiveFault(this, fault, _seed ^ (ulong)Interlocked.Increment(ref _nextConnection) * 0xD6E8FEB86659FD93UL);
-        active.Begin(BeginDisruption(fault.Name));
+        active.Begin(BeginDisruption(fault.Name, active.ContactForReport));
         ImmutableInterlocked.Update(ref _faults, static (list, a) => list.Add(a), active);
         ReconcileListener();
         return active;

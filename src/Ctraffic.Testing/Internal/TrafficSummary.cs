@@ -5,7 +5,10 @@ using Ctraffic.Statistics;
 
 namespace Ctraffic.Testing.Internal;
 
-/// <summary>The one paragraph a test's output gets when its traffic stops: the counts, the outages, the marks.</summary>
+/// <summary>
+/// The one paragraph a test's output gets when its traffic stops: the counts, the outages, the
+/// marks, the availability, and what each disruption did — one that touched no traffic says so.
+/// </summary>
 /// <remarks>Used by the test-framework glue.</remarks>
 internal static class TrafficSummary
 {
@@ -51,6 +54,12 @@ internal static class TrafficSummary
             text.Append(" Marks: ").AppendJoin(", ", report.Marks.Select(m => m.End is { } end
                 ? $"'{m.Name}' from {S(m.Time)} to {S(end)}"
                 : $"'{m.Name}' at {S(m.Time)}")).Append('.');
+        }
+
+        text.Append(" Availability ").Append(report.Availability).Append('.');
+        if (report.Disruptions.Count > 0)
+        {
+            text.Append(" Disruptions: ").AppendJoin("; ", report.Disruptions).Append('.');
         }
 
         return text.ToString();

@@ -87,14 +87,24 @@ public abstract class DisruptionSource
     /// <summary>Starts the disruption <paramref name="name"/> on every attached recorder.</summary>
     /// <param name="name">The disruption's name.</param>
     /// <returns>Ends it on all of them when disposed (once).</returns>
-    protected IDisposable BeginDisruption(string name)
+    protected IDisposable BeginDisruption(string name) => BeginDisruption(name, null);
+
+    /// <summary>
+    /// Starts the disruption <paramref name="name"/> on every attached recorder, with what crossed
+    /// it as this source counts it: <paramref name="contact"/> is asked when it ends (see
+    /// <see cref="Reports.DisruptionEffect.Contact"/>), so that a disruption no traffic crossed is called out.
+    /// </summary>
+    /// <param name="name">The disruption's name.</param>
+    /// <param name="contact">What crossed the disruption so far, or <see langword="null"/> if this source does not count it.</param>
+    /// <returns>Ends it on all of them when disposed (once).</returns>
+    protected IDisposable BeginDisruption(string name, Func<Reports.DisruptionContact>? contact)
     {
         var recorders = _recorders;
         return recorders.Length switch
         {
             0 => NoSpan.Instance,
-            1 => recorders[0].Disruption(name),
-            _ => new Spans([.. recorders.Select(r => r.Disruption(name))]),
+            1 => recorders[0].Disruption(name, contact),
+            _ => new Spans([.. recorders.Select(r => r.Disruption(name, contact))]),
         };
     }
 

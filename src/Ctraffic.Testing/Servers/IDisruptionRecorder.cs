@@ -15,4 +15,14 @@ public interface IDisruptionRecorder
     /// <param name="name">The name; windows of the report are taken by it.</param>
     /// <returns>Ends the disruption when disposed (once; later calls do nothing).</returns>
     IDisposable Disruption(string name);
+
+    /// <summary>
+    /// Marks the start of a disruption whose source counts what crossed it (a fault proxy's fault);
+    /// disposing the result marks its end. A recorder that keeps no such counts marks a plain
+    /// disruption (the default).
+    /// </summary>
+    /// <param name="name">The name; windows of the report are taken by it.</param>
+    /// <param name="contact">What crossed the disruption so far, asked when it ends; <see langword="null"/> if its source does not count it.</param>
+    /// <returns>Ends the disruption when disposed (once; later calls do nothing).</returns>
+    IDisposable Disruption(string name, Func<Reports.DisruptionContact>? contact) => Disruption(name);
 }

@@ -6,6 +6,7 @@ using Ctraffic.Client.Recording;
 using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
+using Ctraffic.Telemetry;
 
 namespace Ctraffic.Client;
 
@@ -28,6 +29,8 @@ public sealed class TrafficRun : IAsyncDisposable
     private readonly Pacer _pacer;
     private readonly EndWatch? _ends;
     private readonly TrafficRecorder _recorder;
+    private readonly TrafficMeter _meter;
+    private readonly HostPort _target;
     private readonly Connector _connector;
     private readonly LaneRunner _runner;
     private readonly HttpTraffic? _http;
@@ -59,7 +62,10 @@ public sealed class TrafficRun : IAsyncDisposable
         _intervalTicks = _clock.ToTicks(TimeSpan.FromSeconds(packetSize / bytesPerSecond));
         _lanes = Lane.Spread(options.Connections, Math.Min(_intervalTicks, _clock.ToTicks(MaxStartSpread)), _intervalTicks);
 
-        _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold), options.HostRoundTrips);
+        _target = Target(options.Address);
+        _meter = new TrafficMeter(_target, options.Protocol == TrafficProtocol.Udp ? "udp" : "tcp", ClientName(options.Client),
+            () => Snapshot().Active, () => _recorder!.InOutage(_time.GetTimestamp()));
+        _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold), options.HostRoundTrips, _meter);
         Action<TrafficEndReason> requestStop = RequestStop;
         _ends = options.Protocol == TrafficProtocol.Tcp ? EndWatch.TryCreate(EndSeen) : null;
         var run = new RunContext(_time, _clock, _deadline, _pacer, _recorder, requestStop, _ends, _stop.Token);
@@ -162,9 +168,26 @@ public sealed class TrafficRun : IAsyncDisposable
     /// <param name="name">The name; windows are taken by it.</param>
     public void Mark(string name) => _recorder.Mark(name, _time.GetTimestamp());
 
-    /// <summary>Marks the start of a disruption (a named span); disposing the result marks its end.</summary>
+    /// <summary>
+    /// Marks the start of a disruption (a named span); disposing the result marks its end. The
+    /// disruption is also an activity of the source <see cref="CtrafficTelemetry.ActivitySourceName"/>.
+    /// </summary>
     /// <param name="name">The name; windows are taken by it.</param>
-    public IDisposable Disruption(string name) => new DisruptionSpan(_recorder, _recorder.Mark(name, _time.GetTimestamp()), _time);
+    public IDisposable Disruption(string name) => Disruption(name, null);
+
+    /// <summary>
+    /// Marks the start of a disruption whose source counts what crossed it (a fault proxy does):
+    /// <paramref name="contact"/> is asked when the disruption ends (and for a report taken while it
+    /// goes on), and its answer is in the report's <see cref="DisruptionEffect.Contact"/> and on the
+    /// disruption's activity. Disposing the result marks the end.
+    /// </summary>
+    /// <param name="name">The name; windows are taken by it.</param>
+    /// <param name="contact">What crossed the disruption so far, or <see langword="null"/> if its source does not count it.</param>
+    public IDisposable Disruption(string name, Func<DisruptionContact>? contact)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new DisruptionSpan(_recorder, name, contact, _time, _target);
+    }
 
     /// <summary>Stops the run (the in-flight echoes are still awaited, at most the read time-out) and returns the final statistics.</summary>
     public Task<TrafficStatistics> StopAsync()
@@ -202,8 +225,24 @@ public sealed class TrafficRun : IAsyncDisposable
             (int)(_connector.IsLate(end) ? TrafficEndReason.DurationElapsed : TrafficEndReason.AllConnectionsEnded), -1);
         _recorder.Seal();
         _finished = true;
+        _meter.Dispose();
         return GetStatistics();
     }
+
+    /// <summary>The first address of <paramref name="address"/> (a comma list is taken in turn), for the meter's tags.</summary>
+    private static HostPort Target(string address)
+    {
+        var first = address.Split(',')[0].Trim();
+        return HostPort.TryParse(first, out var target, out _) ? target : new HostPort(first, 0);
+    }
+
+    private static string ClientName(TrafficClient client) => client switch
+    {
+        TrafficClient.Http => "http",
+        TrafficClient.Http2 => "h2",
+        TrafficClient.Grpc => "grpc",
+        _ => "echo",
+    };
 
     private void RequestStop(TrafficEndReason reason)
     {

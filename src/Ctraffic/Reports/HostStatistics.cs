@@ -48,8 +48,7 @@ public sealed record HostStatistics(string Host, int Connections, int Lost, long
         var window = report.Period;
         var slots = data.Statistics.ConnStats;
         var byLane = slots.ToLookup(c => c.Connection);
-        var outages = data.Outages.Where(o => window.Overlaps(o.Start, o.End))
-            .ToLookup(o => HostOf(byLane[o.Connection].LastOrDefault(c => c.Started <= o.Start && (c.Ended >= o.Start || c.EndKind == ConnectionEndKind.Open))));
+        var outages = data.Outages.Where(o => window.Overlaps(o.Start, o.End)).ToLookup(o => HostOf(byLane, o));
         var (first, last) = ((long)window.Start.TotalSeconds, (long)Math.Min(window.End.TotalSeconds, data.End.TotalSeconds));
         return [.. slots
             .Where(c => c.Connected is { } connected && connected <= window.End && c.Ended >= window.Start)
@@ -65,6 +64,18 @@ public sealed record HostStatistics(string Host, int Connections, int Lost, long
                     LostByKind = ConnectionEnds.CountByKind(lost),
                 };
             })];
+    }
+
+    /// <summary>
+    /// The host of <paramref name="outage"/>: of the connection of its lane open when it began, or, if
+    /// none was (the connection had ended before the echo it missed was due), of the lane's last
+    /// connection before it that had an echo — the one whose silence it is.
+    /// </summary>
+    internal static string HostOf(ILookup<int, ConnectionStats> byLane, Outage outage)
+    {
+        var slots = byLane[outage.Connection];
+        return HostOf(slots.LastOrDefault(c => c.Started <= outage.Start && (c.Ended >= outage.Start || c.EndKind == ConnectionEndKind.Open))
+            ?? slots.LastOrDefault(c => c.Started <= outage.Start && c.Received > 0));
     }
 
     /// <summary>The host of a connection slot: its server's name, or <see cref="NoReply"/>.</summary>

@@ -18,10 +18,16 @@ internal sealed class ReportData
 
     public required IReadOnlyList<Mark> Marks { get; init; }
 
+    /// <summary>The marks that are disruptions, by index in <see cref="Marks"/>, with what crossed each if its source counted it.</summary>
+    public IReadOnlyDictionary<int, DisruptionContact?> Disruptions { get; init; } = new Dictionary<int, DisruptionContact?>();
+
     /// <summary>Per connection: from its first echo to its end (or now), the time it counts for run outages.</summary>
     public required IReadOnlyList<TimeWindow> Lives { get; init; }
 
     public required TimeSpan PacketInterval { get; init; }
+
+    /// <summary>How much later than due an echo may come and still be in time: a silence longer than one interval plus this is an outage.</summary>
+    public TimeSpan OutageThreshold { get; init; }
 
     public required TimeSpan End { get; init; }
 

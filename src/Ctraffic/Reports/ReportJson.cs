@@ -41,7 +41,62 @@ internal static class ReportJson
                 b.Append('}');
             });
             sb.Append(']');
+            var availability = report.Availability;
+            sb.Append(",\"Availability\":");
+            Availability(sb, availability);
+            sb.Append(",\"Disruptions\":[");
+            Join(sb, report.Disruptions, Effect);
+            sb.Append(']');
         });
+
+    private static void Availability(StringBuilder sb, Availability a)
+        => sb.Append("{\"Due\":").Append(GoFloat.Format(Math.Round(a.Due, 3)))
+             .Append(",\"Unanswered\":").Append(GoFloat.Format(Math.Round(a.Unanswered, 3)))
+             .Append(",\"Percent\":").Append(GoFloat.Format(Math.Round(a.Percent, 4))).Append('}');
+
+    private static void Effect(StringBuilder b, DisruptionEffect e)
+    {
+        b.Append("{\"Name\":");
+        GoJsonWriter.AppendString(b, e.Name);
+        b.Append(",\"Start\":").Append(Ns(e.Mark.Time));
+        if (e.Mark.End is { } end)
+        {
+            b.Append(",\"End\":").Append(Ns(end));
+        }
+
+        b.Append(",\"TouchedTraffic\":").Append(e.TouchedTraffic ? "true" : "false")
+         .Append(",\"LostConnections\":").Append(e.LostConnections)
+         .Append(",\"InterruptedConnections\":").Append(e.InterruptedConnections)
+         .Append(",\"PacketsLost\":").Append(e.PacketsLost)
+         .Append(",\"LongestOutage\":").Append(Ns(e.LongestOutage));
+        if (e.TimeToRecover is { } recover)
+        {
+            b.Append(",\"TimeToRecover\":").Append(Ns(recover));
+        }
+
+        b.Append(",\"Availability\":");
+        Availability(b, e.Availability);
+        b.Append(",\"Hosts\":[");
+        Join(b, e.Hosts, (h, host) =>
+        {
+            h.Append("{\"Host\":");
+            GoJsonWriter.AppendString(h, host.Host);
+            h.Append(",\"LostConnections\":").Append(host.LostConnections)
+             .Append(",\"InterruptedConnections\":").Append(host.InterruptedConnections)
+             .Append(",\"LongestOutage\":").Append(Ns(host.LongestOutage)).Append('}');
+        });
+        b.Append(']');
+        if (e.Contact is { } contact)
+        {
+            b.Append(",\"Contact\":{\"Source\":");
+            GoJsonWriter.AppendString(b, contact.Source);
+            b.Append(",\"Connections\":").Append(contact.Connections)
+             .Append(",\"Packets\":").Append(contact.Packets)
+             .Append(",\"Bytes\":").Append(contact.Bytes).Append('}');
+        }
+
+        b.Append('}');
+    }
 
     private static long Ns(TimeSpan t) => StatisticsJson.Nanoseconds(t);
 

@@ -21,6 +21,7 @@ internal static class FaultPlanner
                 continue;
             }
 
+            active.Touch(flow.Connection, length);
             fault.Shape(ref plan, flow, length, now, time);
         }
 
@@ -34,6 +35,7 @@ internal static class FaultPlanner
         {
             if (active.Fault.Refuses && active.Selects(connection))
             {
+                active.Touch(connection, 0);
                 return true;
             }
         }

@@ -33,14 +33,27 @@ internal sealed class LaneHistory
     /// </summary>
     public bool IsEchoingAt(long t) => Volatile.Read(ref _lastEcho) >= t - _silenceTicks;
 
-    /// <summary>An echo at <paramref name="t"/>: ends an outage if the silence before it was one, and the recovery of every failure not yet recovered.</summary>
-    public void Echoed(long t)
+    /// <summary>Whether the lane echoed once, and not within one packet interval plus the outage threshold before <paramref name="t"/>.</summary>
+    public bool IsInOutageAt(long t)
     {
+        var last = Volatile.Read(ref _lastEcho);
+        return last >= 0 && last < t - _silenceTicks;
+    }
+
+    /// <summary>
+    /// An echo at <paramref name="t"/>: ends an outage if the silence before it was one, and the
+    /// recovery of every failure not yet recovered. Returns the length of the outage it ended, in
+    /// ticks; 0 if none.
+    /// </summary>
+    public long Echoed(long t)
+    {
+        var ended = 0L;
         lock (_gate)
         {
             if (_lastEcho >= 0 && t - _lastEcho > _silenceTicks)
             {
                 _outages.Add((_lastEcho + _intervalTicks, t));
+                ended = t - (_lastEcho + _intervalTicks);
             }
 
             if (_firstEcho < 0)
@@ -54,6 +67,8 @@ internal sealed class LaneHistory
                 _reconnects[i].FirstEchoAt = t;
             }
         }
+
+        return ended;
     }
 
     /// <summary>A connection of the lane failed at <paramref name="t"/>.</summary>

@@ -140,8 +140,10 @@ internal sealed partial class TrafficRecorder
             Outages = outages,
             Reconnects = [.. reconnects.OrderBy(r => r.FailedAt)],
             Marks = _marks.ToArray(),
+            Disruptions = _marks.Disruptions(),
             Lives = lives,
             PacketInterval = _clock.ToTime(_intervalTicks),
+            OutageThreshold = _clock.ToTime(_outageTicks),
             End = end,
             Live = live,
         };

@@ -1,5 +1,7 @@
 using Ctraffic.Internal;
+using Ctraffic.Reports;
 using Ctraffic.Statistics;
+using Ctraffic.Telemetry;
 
 namespace Ctraffic.Client.Recording;
 
@@ -14,11 +16,13 @@ internal sealed partial class TrafficRecorder
 {
     private readonly RunClock _clock;
     private readonly long _intervalTicks;
+    private readonly long _outageTicks;
     private readonly long _ticksPerMicrosecond;
     private readonly int _maxConnections;
     private readonly LaneRecord[] _lanes;
     private readonly SliceLog _slices;
     private readonly HostRoundTrips? _hostRtt;
+    private readonly TrafficMeter? _meter;
     private readonly MarkLog _marks = new();
     private readonly LogHistogram _pacingLag = new();
     private readonly Lock _gate = new();
@@ -37,8 +41,11 @@ internal sealed partial class TrafficRecorder
     /// <param name="intervalTicks">Ticks between two packets of one connection.</param>
     /// <param name="outageTicks">The outage threshold in ticks: a silence longer than one interval plus this is an outage.</param>
     /// <param name="hostRoundTrips">Whether round trips are also kept per host.</param>
-    public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks, bool hostRoundTrips = false)
+    /// <param name="meter">Where the counts are published as they happen, or <see langword="null"/>.</param>
+    public TrafficRecorder(int lanes, int maxConnections, RunClock clock, long intervalTicks, long outageTicks, bool hostRoundTrips = false, TrafficMeter? meter = null)
     {
+        _meter = meter;
+        _outageTicks = outageTicks;
         _hostRtt = hostRoundTrips ? new HostRoundTrips(clock.Frequency) : null;
         _clock = clock;
         _intervalTicks = intervalTicks;
@@ -114,6 +121,10 @@ internal sealed partial class TrafficRecorder
         if (Interlocked.Exchange(ref _lanes[conn.Lane].Pending, null) is { } part)
         {
             Interlocked.Increment(ref error is null ? ref part.Unanswered : ref part.LostInFlight);
+            if (error is not null)
+            {
+                _meter?.Lost();
+            }
         }
 
         conn.EndedTicks = _clock.Since(endedAt);
@@ -128,6 +139,7 @@ internal sealed partial class TrafficRecorder
     {
         Interlocked.Increment(ref _failedConnections);
         _lanes[conn.Lane].History.Failed(conn.EndedTicks >= 0 ? conn.EndedTicks : _clock.Since(now));
+        _meter?.LostConnection(conn.EndKind, string.IsNullOrEmpty(conn.Host) ? HostStatistics.NoReply : conn.Host);
     }
 
     /// <summary>The pacer woke the sender of <paramref name="conn"/> at <paramref name="now"/> for a turn due at <paramref name="due"/>: a busy machine, not the network.</summary>
@@ -147,6 +159,7 @@ internal sealed partial class TrafficRecorder
         var part = _slices.At(_clock.Since(sentAt));
         Interlocked.Increment(ref part.Sent);
         Volatile.Write(ref lane.Pending, part);
+        _meter?.Sent();
     }
 
     /// <summary>
@@ -165,6 +178,8 @@ internal sealed partial class TrafficRecorder
             Interlocked.Increment(ref slice.DroppedLocal);
             Interlocked.Increment(ref _droppedLocal);
         }
+
+        _meter?.Dropped();
     }
 
     /// <summary>
@@ -186,7 +201,15 @@ internal sealed partial class TrafficRecorder
             _hostRtt.Record(conn.HostIndex, sent, micros);
         }
 
-        lane.History.Echoed(_clock.Since(now));
+        var outage = lane.History.Echoed(_clock.Since(now));
+        if (_meter is not null)
+        {
+            _meter.Answered(micros / 1e6);
+            if (outage > 0)
+            {
+                _meter.Outage(_clock.ToTime(outage).TotalSeconds);
+            }
+        }
     }
 
     /// <summary><paramref name="conn"/> was served by <paramref name="host"/> (the name in its first reply).</summary>
@@ -204,6 +227,7 @@ internal sealed partial class TrafficRecorder
     {
         var part = Interlocked.Exchange(ref _lanes[conn.Lane].Pending, null) ?? _slices.At(_clock.Since(now));
         Interlocked.Increment(ref part.Lost);
+        _meter?.Lost();
     }
 
     /// <summary>
@@ -244,12 +268,40 @@ internal sealed partial class TrafficRecorder
         return _marks.Add(name, _clock.ToTime(t));
     }
 
-    /// <summary>Ends the span of the mark at <paramref name="index"/> (a disruption) at <paramref name="now"/>, splitting its slice there.</summary>
-    public void EndMark(int index, long now)
+    /// <summary>
+    /// Marks the start of the disruption <paramref name="name"/> at <paramref name="now"/>, whose
+    /// <paramref name="contact"/> (if any) is asked what crossed it; returns the mark's index, for
+    /// <see cref="EndMark"/>. The slice of the mark is split there.
+    /// </summary>
+    public int Disruption(string name, long now, Func<DisruptionContact>? contact)
     {
         var t = _clock.Since(now);
         _slices.Split(t);
-        _marks.End(index, _clock.ToTime(t));
+        return _marks.Add(name, _clock.ToTime(t), disruption: true, contact);
+    }
+
+    /// <summary>The lanes in an outage at <paramref name="now"/>: they echoed once, and not for longer than one interval plus the outage threshold.</summary>
+    public int InOutage(long now)
+    {
+        var t = _clock.Since(now);
+        var count = 0;
+        foreach (var lane in _lanes)
+        {
+            if (lane.History.IsInOutageAt(t))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Ends the span of the mark at <paramref name="index"/> (a disruption) at <paramref name="now"/>, splitting its slice there; returns what crossed it, if its source counts that.</summary>
+    public DisruptionContact? EndMark(int index, long now)
+    {
+        var t = _clock.Since(now);
+        _slices.Split(t);
+        return _marks.End(index, _clock.ToTime(t));
     }
 
     /// <summary>Packets in flight now per slice part: the part of each lane's packet awaiting its echo.</summary>
