@@ -219,10 +219,16 @@ public class ContainerIsolationTests
             }
         }
 
-        // Given: how long a whole start takes here.
-        var clock = Stopwatch.StartNew();
-        await StartAsync(ct);
-        var whole = clock.Elapsed;
+        // Given: how long a whole start takes here (the shorter of two: the engine's first after
+        // another test's clean-up can take several times as long).
+        var whole = TimeSpan.MaxValue;
+        var clock = new Stopwatch();
+        for (var i = 0; i < 2; i++)
+        {
+            clock.Restart();
+            await StartAsync(ct);
+            whole = clock.Elapsed < whole ? clock.Elapsed : whole;
+        }
 
         // When: starts are cancelled at random points of that length (and a bit past it), 100 rounds or 45 s.
         var (rounds, cancelled) = (0, 0);
@@ -231,10 +237,14 @@ public class ContainerIsolationTests
         {
             rounds++;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(whole * random.NextDouble() * 1.2);
+            cts.CancelAfter(whole * random.NextDouble() * 1.1);
+            var round = Stopwatch.StartNew();
             try
             {
                 await StartAsync(cts.Token);
+
+                // Whole: the length of a start keeps up with the engine (it gets quicker once warm).
+                whole = round.Elapsed < whole ? round.Elapsed : whole;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

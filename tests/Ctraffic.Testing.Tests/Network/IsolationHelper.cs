@@ -37,15 +37,31 @@ internal static class IsolationHelper
     /// 30 s. Returns <see langword="null"/> if it never got the PID (the PID is in use, or the
     /// machine forks too fast).
     /// </summary>
-    public static Helper? StartWithPid(int pid, string mode, bool ownPidNamespace = false)
+    public static Helper? StartWithPid(int pid, string mode, bool ownPidNamespace = false) => StartWithPid(pid, mode, ownPidNamespace, out _);
+
+    /// <inheritdoc cref="StartWithPid(int, string, bool)"/>
+    /// <param name="pid">The PID the helper is to have.</param>
+    /// <param name="mode">What it does.</param>
+    /// <param name="ownPidNamespace">Whether under <c>unshare --pid --fork</c>.</param>
+    /// <param name="why">Why not, when it returns <see langword="null"/>.</param>
+    public static Helper? StartWithPid(int pid, string mode, bool ownPidNamespace, out string why)
     {
         var info = StartInfo(mode, ownPidNamespace, gate: true);
         var clock = Stopwatch.StartNew();
+        var missed = new List<int>();
         for (var attempt = 0; attempt < 100 && clock.Elapsed < TimeSpan.FromSeconds(30); attempt++)
         {
-            if (File.Exists($"/proc/{pid}/stat"))
+            // A process that is exiting (a zombie not reaped yet) frees its PID soon: wait a little.
+            var busy = Stopwatch.StartNew();
+            while (Holder(pid) is { } holder)
             {
-                return null;
+                if (busy.Elapsed > TimeSpan.FromSeconds(3))
+                {
+                    why = $"PID {pid} is in use: {holder}";
+                    return null;
+                }
+
+                Thread.Sleep(TimeSpan.FromMilliseconds(20));
             }
 
             File.WriteAllText(LastPid, (pid - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -54,15 +70,33 @@ internal static class IsolationHelper
             {
                 process.StandardInput.WriteLine("go");
                 process.StandardInput.Flush();
+                why = string.Empty;
                 return new Helper(process);
             }
 
+            missed.Add(process.Id);
             process.Kill();
             process.WaitForExit(TimeSpan.FromSeconds(10));
             process.Dispose();
         }
 
+        why = $"{missed.Count} starts missed PID {pid} in {clock.Elapsed.TotalSeconds:0.0} s (got {string.Join(", ", missed.Take(5))} ...)";
         return null;
+    }
+
+    /// <summary>What holds <paramref name="pid"/> (a process, or a thread of one: both take PIDs), or <see langword="null"/> if it is free.</summary>
+    private static string? Holder(int pid)
+    {
+        try
+        {
+            var status = File.ReadAllLines($"/proc/{pid}/status");
+            return string.Join(", ", status.Where(l => l.StartsWith("Name:", StringComparison.Ordinal) || l.StartsWith("State:", StringComparison.Ordinal)
+                || l.StartsWith("Tgid:", StringComparison.Ordinal) || l.StartsWith("PPid:", StringComparison.Ordinal)).Select(l => l.Replace('\t', ' ')));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The file that sets the PID the kernel gives next (that plus one), writable by root.</summary>

@@ -119,14 +119,23 @@ public class IsolationTests
         // Given: a helper, and another whose PID is the first's plus a multiple of 1024 (set with
         // ns_last_pid), both making four namespaces at once.
         using var first = IsolationHelper.Start(4);
+        // (PIDs from 301 up: the kernel gives lower ones only before its first wrap.)
         var max = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var candidates = Enumerable.Range(1, max / 1024).SelectMany(k => new[] { first.Process.Id + (k * 1024), first.Process.Id - (k * 1024) }).Where(p => p > 300 && p < max);
         IsolationHelper.Helper? second = null;
-        for (var pid = first.Process.Id + 1024; second is null && pid < max; pid += 1024)
+        var why = new List<string>();
+        foreach (var pid in candidates)
         {
-            second = IsolationHelper.StartWithPid(pid, "namespaces:4");
+            second = IsolationHelper.StartWithPid(pid, "namespaces:4", ownPidNamespace: false, out var not);
+            if (second is not null)
+            {
+                break;
+            }
+
+            why.Add(not);
         }
 
-        second.Should().NotBeNull("a PID equal to {0} modulo 1024 was free", first.Process.Id);
+        second.Should().NotBeNull("a PID equal to {0} modulo 1024 is free, but {1}", first.Process.Id, string.Join("; ", why));
         using (second)
         {
             (second!.Process.Id % 1024).Should().Be(first.Process.Id % 1024);
@@ -167,8 +176,8 @@ public class IsolationTests
 
         // When: a new helper gets the killed one's PID (ns_last_pid) and makes three namespaces:
         // its first one sweeps.
-        using var next = IsolationHelper.StartWithPid(pid, "namespaces:3");
-        next.Should().NotBeNull("the killed helper's PID {0} is free again", pid);
+        using var next = IsolationHelper.StartWithPid(pid, "namespaces:3", ownPidNamespace: false, out var why);
+        next.Should().NotBeNull("the killed helper's PID is free again, but {0}", why);
         next!.Process.Id.Should().Be(pid);
         var mine = await NamesAsync(next, ct);
 
