@@ -35,6 +35,8 @@ public sealed class CtrafficContainer : CtrafficServer
     private readonly IPAddress? _ip;
     private IDisposable? _disconnected;
     private volatile bool _running;
+    private readonly Lock _gate = new();
+    private bool _created;
 
     private CtrafficContainer(CtrafficContainerOptions options, int hostPort, IPAddress? ip)
         : base(options.HostName)
@@ -211,9 +213,38 @@ public sealed class CtrafficContainer : CtrafficServer
     /// <returns>Completes once the server answers.</returns>
     protected override async Task StartCoreAsync(CancellationToken cancellationToken)
     {
+        // The create is not cancelled half-way: the engine goes on making a container whose
+        // request was dropped, and this process would never learn its id to remove it. A cancel
+        // that comes before the container exists is honoured once it does (Testcontainers'
+        // Created event: the id is known, and the dispose after the cancel removes it).
+        using var start = new CancellationTokenSource();
+        void Cancel(bool created)
+        {
+            lock (_gate)
+            {
+                _created |= created;
+                if (!_created || !cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            start.Cancel();
+        }
+
+        void OnCreated(object? sender, EventArgs e) => Cancel(created: true);
+        Container.Created += OnCreated;
         try
         {
-            await Container.StartAsync(cancellationToken).ConfigureAwait(false);
+            using (cancellationToken.Register(() => Cancel(created: false)))
+            {
+                Cancel(created: false);
+                await Container.StartAsync(start.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not CtrafficContainerException)
+        {
+            throw new OperationCanceledException("the container start was cancelled", ex, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not CtrafficContainerException)
         {
@@ -221,6 +252,10 @@ public sealed class CtrafficContainer : CtrafficServer
                 ? new CtrafficContainerException(
                     $"the ctraffic server in the container did not answer a handshake on {Address} within {_options.StartTimeout.TotalSeconds:0} s{(_ready.LastError is { } last ? $": {last.Message}" : "")}", ex)
                 : await StartFailureAsync(_options.Image, ex, Environment.GetEnvironmentVariable(DockerEngineApi.VersionVariable), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Container.Created -= OnCreated;
         }
 
         _running = true;

@@ -15,26 +15,27 @@ public class IsolationTests
 {
     private static readonly TimeSpan HelperLimit = TimeSpan.FromSeconds(90);
 
-    /// <summary>The outside address of the service guard's test: TEST-NET-3, routed only into the test's own namespace.</summary>
-
-    [Fact(Timeout = 180_000)]
-    public async Task ProcessesStartedTogetherNeverShareANamespaceAddressOrNameEvenAsPidOneOfTheirOwnPidNamespaces()
+    [Theory(Timeout = 180_000)]
+    [InlineData(4, 10, 2)]
+    [InlineData(8, 4, 4)]
+    public async Task ProcessesStartedTogetherNeverShareANamespaceAddressOrNameEvenAsPidOneOfTheirOwnPidNamespaces(int processes, int each, int pidOne)
     {
         KernelFaults.SkipUnlessAvailable();
         var ct = TestContext.Current.CancellationToken;
 
-        // Given: four helper processes started at once, each making 10 namespaces; two of them
-        // are PID 1 of PID namespaces of their own (the same PID, as far as they can tell).
-        var helpers = Enumerable.Range(0, 4).Select(i => IsolationHelper.Start(10, ownPidNamespace: i < 2)).ToList();
+        // Given: helper processes started at once, each making its namespaces; the first ones
+        // are PID 1 of PID namespaces of their own (the same PID, as far as they can tell), all
+        // in the one network namespace.
+        var helpers = Enumerable.Range(0, processes).Select(i => IsolationHelper.Start(each, ownPidNamespace: i < pidOne)).ToList();
         try
         {
             // When: all have made theirs.
             var outputs = await Task.WhenAll(helpers.Select(h => IsolationHelper.ReadUntilAsync(h, "ready", HelperLimit, ct)));
             var made = outputs.SelectMany(o => o.Where(l => l.StartsWith("ns ", StringComparison.Ordinal)).Select(l => l.Split(' '))).ToList();
 
-            // Then: 40 namespaces, no name or address twice, all in 198.18.0.0/16, all there at once;
-            made.Should().HaveCount(40);
-            outputs.Take(2).SelectMany(o => o).Where(l => l.StartsWith("ns ", StringComparison.Ordinal)).Should().OnlyContain(l => l.EndsWith(" pid 1", StringComparison.Ordinal));
+            // Then: every namespace made, no name or address twice, all in 198.18.0.0/16, all there at once;
+            made.Should().HaveCount(processes * each);
+            outputs.Take(pidOne).SelectMany(o => o).Where(l => l.StartsWith("ns ", StringComparison.Ordinal)).Should().OnlyContain(l => l.EndsWith(" pid 1", StringComparison.Ordinal));
             made.Select(m => m[1]).Should().OnlyHaveUniqueItems();
             made.Select(m => m[2]).Concat(made.Select(m => m[3])).Should().OnlyHaveUniqueItems();
             made.Should().OnlyContain(m => Subnets.IndexOf(IPAddress.Parse(m[2])) >= 0 && Subnets.IndexOf(IPAddress.Parse(m[3])) >= 0);
@@ -107,6 +108,89 @@ public class IsolationTests
         alive.Process.StandardInput.Close();
         await alive.Process.WaitForExitAsync(ct);
         Kernel.TestNames().Should().NotIntersectWith(kept);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ProcessesWhosePidsAreEqualModulo1024NeverShareANamespaceAddressOrName()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: a helper, and another whose PID is the first's plus a multiple of 1024 (set with
+        // ns_last_pid), both making four namespaces at once.
+        using var first = IsolationHelper.Start(4);
+        // (PIDs from 301 up: the kernel gives lower ones only before its first wrap.)
+        var max = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var candidates = Enumerable.Range(1, max / 1024).SelectMany(k => new[] { first.Process.Id + (k * 1024), first.Process.Id - (k * 1024) }).Where(p => p > 300 && p < max);
+        IsolationHelper.Helper? second = null;
+        var why = new List<string>();
+        foreach (var pid in candidates)
+        {
+            second = IsolationHelper.StartWithPid(pid, "namespaces:4", ownPidNamespace: false, out var not);
+            if (second is not null)
+            {
+                break;
+            }
+
+            why.Add(not);
+        }
+
+        second.Should().NotBeNull("a PID equal to {0} modulo 1024 is free, but {1}", first.Process.Id, string.Join("; ", why));
+        using (second)
+        {
+            (second!.Process.Id % 1024).Should().Be(first.Process.Id % 1024);
+
+            // When: both have made theirs.
+            var made = (await Task.WhenAll(new[] { first, second }.Select(h => IsolationHelper.ReadUntilAsync(h, "ready", HelperLimit, ct))))
+                .SelectMany(o => o.Where(l => l.StartsWith("ns ", StringComparison.Ordinal)).Select(l => l.Split(' '))).ToList();
+
+            // Then: eight namespaces, no name or address twice, all there at once (none deleted under its owner);
+            made.Should().HaveCount(8);
+            made.Select(m => m[1]).Should().OnlyHaveUniqueItems();
+            made.Select(m => m[2]).Concat(made.Select(m => m[3])).Should().OnlyHaveUniqueItems();
+            made.Select(m => m[5]).Distinct().Should().BeEquivalentTo([first.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), second.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Kernel.TestNames().Should().Contain(made.Select(m => m[1]));
+
+            // and once they end, none is left.
+            await EndAsync([first, second], ct);
+            Kernel.TestNames().Should().NotIntersectWith(made.Select(m => m[1]));
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AProcessWithTheKilledOwnersPidSweepsItsNamespacesAndKeepsALiveOwnersAndItsOwn()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: a helper killed (SIGKILL: no clean-up) while it held three namespaces, and one
+        // that lives with two.
+        using var killed = IsolationHelper.Start(3);
+        using var alive = IsolationHelper.Start(2);
+        var left = await NamesAsync(killed, ct);
+        var kept = await NamesAsync(alive, ct);
+        var pid = killed.Process.Id;
+        killed.Process.Kill();
+        await killed.Process.WaitForExitAsync(ct);
+        Kernel.TestNames().Should().Contain(left, "SIGKILL leaves them");
+
+        // When: a new helper gets the killed one's PID (ns_last_pid) and makes three namespaces:
+        // its first one sweeps.
+        using var next = IsolationHelper.StartWithPid(pid, "namespaces:3", ownPidNamespace: false, out var why);
+        next.Should().NotBeNull("the killed helper's PID is free again, but {0}", why);
+        next!.Process.Id.Should().Be(pid);
+        var mine = await NamesAsync(next, ct);
+
+        // Then: the killed one's are gone (but for any the new one took again, freed by the sweep),
+        // the live one's and the new one's stay, and no name is held twice or left without an owner.
+        mine.Should().HaveCount(3);
+        var now = Kernel.TestNames();
+        now.Should().NotIntersectWith(left.Except(mine)).And.Contain(kept).And.Contain(mine);
+        mine.Concat(kept).Should().OnlyHaveUniqueItems();
+        Kernel.Unclaimed().Should().BeEmpty("every name left has a living owner");
+
+        await EndAsync([alive, next], ct);
+        Kernel.TestNames().Should().NotIntersectWith(kept.Concat(mine));
     }
 
     [Fact]
@@ -215,6 +299,19 @@ public class IsolationTests
         }
 
         dir.Delete(recursive: true);
+    }
+
+    /// <summary>Closes the helpers' standard input and waits until each has removed its namespaces and exited with 0.</summary>
+    private static async Task EndAsync(IReadOnlyList<IsolationHelper.Helper> helpers, CancellationToken ct)
+    {
+        foreach (var h in helpers)
+        {
+            h.Process.StandardInput.Close();
+        }
+
+        await Task.WhenAll(helpers.Select(h => IsolationHelper.ReadUntilAsync(h, "done", HelperLimit, ct)));
+        await Task.WhenAll(helpers.Select(h => h.Process.WaitForExitAsync(ct)));
+        helpers.Should().OnlyContain(h => h.Process.ExitCode == 0);
     }
 
     private static async Task<List<string>> NamesAsync(IsolationHelper.Helper helper, CancellationToken ct)

@@ -61,8 +61,11 @@ internal static class Kernel
         var left = new List<string>();
         foreach (var name in TestNames())
         {
+            // Still there while the claim is held: its owner may have removed it and given the claim
+            // back since the names were read (another test process of the machine), and nobody can
+            // make or remove it meanwhile.
             using var claim = MachineClaim.TryTake(name, "test check");
-            if (claim is not null)
+            if (claim is not null && TestNames().Contains(name))
             {
                 left.Add(name);
             }
