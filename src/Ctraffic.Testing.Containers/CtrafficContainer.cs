@@ -297,10 +297,14 @@ public sealed class CtrafficContainer : CtrafficServer
     protected override async Task PauseCoreAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         await Container.PauseAsync(cancellationToken).ConfigureAwait(false);
+
+        // The pause's timer is set before the pause shows (IsRunning): one who sees it paused and
+        // moves the clock on (a fake one, in a test) finds the timer already there.
+        var paused = Task.Delay(duration, _options.TimeProvider, cancellationToken);
         _running = false;
         try
         {
-            await Task.Delay(duration, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await paused.ConfigureAwait(false);
         }
         finally
         {
