@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-
 namespace Ctraffic.Internal;
 
 /// <summary>
@@ -44,14 +41,14 @@ internal sealed class Slice
     /// <summary>Packets sent in the slice that were still awaiting their echo when the run stopped.</summary>
     public long Unanswered;
     private LogHistogram? _rtt;
-    private ConcurrentDictionary<string, StrongBox<long>>? _errorStatuses;
+    private TextCounts? _errorStatuses;
 
     /// <summary>
     /// Error responses (HTTP runs) to requests sent in the slice, by status (<c>"503"</c>,
     /// <c>"grpc NOT_SERVING"</c>); <see langword="null"/> until the first. Made only in a slice
     /// that has one, so a run without errors keeps nothing per slice.
     /// </summary>
-    public ConcurrentDictionary<string, StrongBox<long>>? ErrorStatuses => Volatile.Read(ref _errorStatuses);
+    public TextCounts? ErrorStatuses => Volatile.Read(ref _errorStatuses);
 
     /// <summary>Counts an error response of <paramref name="status"/> to a request sent in the slice.</summary>
     public void CountErrorStatus(string status)
@@ -59,11 +56,11 @@ internal sealed class Slice
         var statuses = Volatile.Read(ref _errorStatuses);
         if (statuses is null)
         {
-            Interlocked.CompareExchange(ref _errorStatuses, new ConcurrentDictionary<string, StrongBox<long>>(StringComparer.Ordinal), null);
+            Interlocked.CompareExchange(ref _errorStatuses, new TextCounts(), null);
             statuses = _errorStatuses!;
         }
 
-        Interlocked.Increment(ref statuses.GetOrAdd(status, static _ => new StrongBox<long>()).Value);
+        statuses.Add(status);
     }
 
     public LogHistogram? Rtt => Volatile.Read(ref _rtt);

@@ -398,8 +398,16 @@ public sealed class TrafficReport
             ? throw new ArgumentException($"the window ends ({to}) before it starts ({from})", nameof(to))
             : new(_data, new TimeWindow(from, to), $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}") { Description = $"{TimeWindow.Seconds(from)} to {TimeWindow.Seconds(to)}" };
 
-    /// <summary>The ctraffic JSON of the whole run (<c>-stats all</c>), with the added fields <c>Rtt</c>, <c>Outages</c> and <c>Marks</c>.</summary>
+    /// <summary>The ctraffic JSON of the whole run (<c>-stats all</c>), with the added fields <c>Rtt</c>, <c>CorrectedRtt</c>, <c>Outages</c> and <c>Marks</c>.</summary>
     public string ToJson() => ReportJson.Write(this, _data);
+
+    /// <summary>
+    /// The ctraffic statistics JSON of the whole run at <paramref name="detail"/>, as the command
+    /// writes it, with the round trips added: <c>Rtt</c> and <c>CorrectedRtt</c> (see
+    /// <see cref="CorrectedRtt"/>), each <c>Count</c> and times in nanoseconds.
+    /// </summary>
+    /// <param name="detail">The detail, as <c>-stats</c> takes it.</param>
+    public string ToStatisticsJson(StatisticsDetail detail) => ReportJson.WriteStatistics(this, _data, detail);
 
     /// <summary>How messages name the window: <c>window 'kill backend-1'</c>, <c>before 'reload'</c>, <c>the run</c>.</summary>
     public string Description { get; private init; } = "the run";
@@ -539,10 +547,7 @@ public sealed class TrafficReport
             if (part.ErrorStatuses is { } statuses)
             {
                 ErrorStatuses ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var (status, count) in statuses)
-                {
-                    ErrorStatuses[status] = ErrorStatuses.GetValueOrDefault(status) + Interlocked.Read(ref count.Value);
-                }
+                statuses.AddTo(ErrorStatuses);
             }
 
             Received += Interlocked.Read(ref part.Received);

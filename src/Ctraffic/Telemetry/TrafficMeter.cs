@@ -59,7 +59,7 @@ internal sealed class TrafficMeter : IDisposable
 
     public void Lost() => _lost.Add(1);
 
-    public void Dropped() => _dropped.Add(1);
+    public void Dropped(int count) => _dropped.Add(count);
 
     public void Outage(double seconds) => _outage.Record(seconds);
 

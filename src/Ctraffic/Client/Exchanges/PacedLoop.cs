@@ -260,9 +260,15 @@ internal sealed class PacedLoop
 
         _recorder.Sent(conn, sentAt);
         var now = _time.GetTimestamp();
+        var dropped = 0;
         while (bucket.TryTake(now, _packetSize))
         {
-            _recorder.Dropped(conn, now);
+            dropped++;
+        }
+
+        if (dropped > 0)
+        {
+            _recorder.Dropped(conn, now, dropped);
         }
     }
 }

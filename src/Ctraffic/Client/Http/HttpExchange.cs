@@ -200,15 +200,23 @@ internal sealed class HttpExchange : PacketExchange
                 _recorder.Served(conn, host);
             }
 
-            var (status, success) = Outcome(response, got);
+            var (code, status, success) = Outcome(response, got);
 
             // The loop takes a host name from the start of an echo that has none yet: a body is no echo.
             Buffer[0] = 0;
-            _traffic.Outcomes.Status(status);
+            if (status is null)
+            {
+                _traffic.Outcomes.Status(code);
+            }
+            else
+            {
+                _traffic.Outcomes.Status(status);
+            }
+
             if (!success)
             {
                 _traffic.Outcomes.ErrorResponse();
-                _errorStatus = status;
+                _errorStatus = status ?? HttpOutcomes.Text(code);
             }
 
             return success ? 1 : 0;
@@ -224,35 +232,37 @@ internal sealed class HttpExchange : PacketExchange
         }
     }
 
-    /// <summary>The status a response is counted by, and whether it is a success.</summary>
-    private (string Status, bool Success) Outcome(HttpResponseMessage response, int got)
+    /// <summary>
+    /// The status a response is counted by, and whether it is a success: its HTTP status code, or
+    /// for gRPC the text of its gRPC status (<see langword="null"/> where the code is the status).
+    /// </summary>
+    private (int Code, string? Status, bool Success) Outcome(HttpResponseMessage response, int got)
     {
         var code = (int)response.StatusCode;
-        var text = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!_traffic.Grpc)
         {
-            return (text, _traffic.IsSuccess(code));
+            return (code, null, _traffic.IsSuccess(code));
         }
 
         if (code != 200)
         {
-            return (text, false);
+            return (code, null, false);
         }
 
         var grpcStatus = response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t.FirstOrDefault()
             : response.Headers.TryGetValues("grpc-status", out var h) ? h.FirstOrDefault() : null;
         if (grpcStatus != "0")
         {
-            return ($"grpc {grpcStatus ?? "no status"}", false);
+            return (code, $"grpc {grpcStatus ?? "no status"}", false);
         }
 
         return GrpcHealthCheck.Status(Buffer.AsSpan(0, got)) switch
         {
-            GrpcHealthCheck.Serving => ("grpc SERVING", true),
-            0 => ("grpc UNKNOWN", false),
-            2 => ("grpc NOT_SERVING", false),
-            3 => ("grpc SERVICE_UNKNOWN", false),
-            _ => ("grpc bad response", false),
+            GrpcHealthCheck.Serving => (code, "grpc SERVING", true),
+            0 => (code, "grpc UNKNOWN", false),
+            2 => (code, "grpc NOT_SERVING", false),
+            3 => (code, "grpc SERVICE_UNKNOWN", false),
+            _ => (code, "grpc bad response", false),
         };
     }
 }

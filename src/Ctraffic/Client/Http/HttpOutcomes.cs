@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Collections.Concurrent;
+using Ctraffic.Internal;
 using Ctraffic.Statistics;
 
 namespace Ctraffic.Client.Http;
@@ -7,11 +6,12 @@ namespace Ctraffic.Client.Http;
 /// <summary>
 /// The request outcomes of an HTTP run, shared by its lanes: error responses, failed requests,
 /// connections closed by the server, responses by status, and the wire's attempts and failures.
-/// Interlocked counters; a status is a dictionary entry made once.
+/// Interlocked counters; an HTTP status code is a counter of an array, any other status counted by its text.
 /// </summary>
 internal sealed class HttpOutcomes(string client)
 {
-    private readonly ConcurrentDictionary<string, StrongBox<long>> _statuses = new(StringComparer.Ordinal);
+    private readonly TextCounts _statuses = new();
+    private readonly long[] _codes = new long[600];
     private long _errorResponses;
     private long _failedRequests;
     private long _closedByServer;
@@ -28,8 +28,24 @@ internal sealed class HttpOutcomes(string client)
 
     public void WireFailure() => Interlocked.Increment(ref _wireFailures);
 
-    /// <summary>A response of status <paramref name="status"/> (e.g. <c>"503"</c>).</summary>
-    public void Status(string status) => Interlocked.Increment(ref _statuses.GetOrAdd(status, static _ => new StrongBox<long>()).Value);
+    /// <summary>A response of status <paramref name="status"/> (e.g. <c>"grpc NOT_SERVING"</c>).</summary>
+    public void Status(string status) => _statuses.Add(status);
+
+    /// <summary>A response of HTTP status <paramref name="code"/>: a counter of its own, no text made per response.</summary>
+    public void Status(int code)
+    {
+        if ((uint)code < (uint)_codes.Length)
+        {
+            Interlocked.Increment(ref _codes[code]);
+        }
+        else
+        {
+            Status(Text(code));
+        }
+    }
+
+    /// <summary>The text a status code is counted by.</summary>
+    public static string Text(int code) => code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public HttpStatistics Statistics() => new()
     {
@@ -39,6 +55,22 @@ internal sealed class HttpOutcomes(string client)
         ClosedByServer = Interlocked.Read(ref _closedByServer),
         WireAttempts = Interlocked.Read(ref _wireAttempts),
         WireFailures = Interlocked.Read(ref _wireFailures),
-        Statuses = _statuses.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => Interlocked.Read(ref s.Value.Value), StringComparer.Ordinal),
+        Statuses = Statuses(),
     };
+
+    private Dictionary<string, long> Statuses()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        _statuses.AddTo(counts);
+        for (var code = 0; code < _codes.Length; code++)
+        {
+            if (Interlocked.Read(ref _codes[code]) is var n and > 0)
+            {
+                var text = Text(code);
+                counts[text] = counts.GetValueOrDefault(text) + n;
+            }
+        }
+
+        return counts.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+    }
 }

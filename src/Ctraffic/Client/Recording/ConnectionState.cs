@@ -90,7 +90,7 @@ internal sealed class ConnectionState
 
     public void CountReceived() => Volatile.Write(ref _received, _received + 1);
 
-    public void CountDropped() => Volatile.Write(ref _dropped, _dropped + 1);
+    public void CountDropped(int count) => Volatile.Write(ref _dropped, _dropped + count);
 
     public ConnectionStats ToStats(long nowTicks, Func<long, TimeSpan> toTime) => new()
     {

@@ -163,23 +163,24 @@ internal sealed partial class TrafficRecorder
     }
 
     /// <summary>
-    /// A packet of <paramref name="conn"/> dropped at <paramref name="now"/>; it is the machine's
-    /// own drop when the sender last woke a packet interval or more late.
+    /// <paramref name="count"/> packets of <paramref name="conn"/> dropped at <paramref name="now"/>
+    /// (one packet's time, so counted at once: at high rates a packet can drop several); they are
+    /// the machine's own drops when the sender last woke a packet interval or more late.
     /// </summary>
-    public void Dropped(ConnectionState conn, long now)
+    public void Dropped(ConnectionState conn, long now, int count = 1)
     {
-        conn.CountDropped();
+        conn.CountDropped(count);
         var lane = _lanes[conn.Lane];
-        Volatile.Write(ref lane.Dropped, lane.Dropped + 1);
+        Volatile.Write(ref lane.Dropped, lane.Dropped + count);
         var slice = _slices.At(_clock.Since(now));
-        Interlocked.Increment(ref slice.Dropped);
+        Interlocked.Add(ref slice.Dropped, count);
         if (lane.LastWakeLag >= _intervalTicks)
         {
-            Interlocked.Increment(ref slice.DroppedLocal);
-            Interlocked.Increment(ref _droppedLocal);
+            Interlocked.Add(ref slice.DroppedLocal, count);
+            Interlocked.Add(ref _droppedLocal, count);
         }
 
-        _meter?.Dropped();
+        _meter?.Dropped(count);
     }
 
     /// <summary>
