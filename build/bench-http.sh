@@ -9,6 +9,7 @@
 # Environment:
 #   BENCH_BIN=PATH       an already published ctraffic (default: publish src/ now, ReadyToRun, from a copy of the tree)
 #   BENCH_SECONDS=N      seconds per run (default 5)
+#   BENCH_ROUNDS=N       rounds of each client pair, interleaved; the median is reported (default 3)
 #   BENCH_CONNS=10,100   connection counts
 #   BENCH_OUT=FILE       JSON output (default: none)
 # Needs: dotnet, python3, wrk, h2load (nghttp2-client), nginx (apt-get install -y wrk nghttp2-client nginx).

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """HTTP benchmark (build/bench-http.sh): our http and h2 clients against wrk and h2load, and our
-HTTP server against nginx, on loopback only, every run bounded in time. Prints a table with the
-ratios, and writes the figures as JSON."""
+HTTP server against nginx, on loopback only, every run bounded in time. The server is warmed up
+first (its JIT and pools), so that no client meets it cold; each pair of clients runs BENCH_ROUNDS
+times, interleaved, and the median round is reported. Prints a table with the ratios, and writes
+the figures as JSON."""
 import json
 import os
 import re
@@ -16,6 +18,7 @@ BIN = os.environ["BENCH_BIN"]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CONNS = [int(c) for c in os.environ.get("BENCH_CONNS", "10,100").split(",")]
 OUT = os.environ.get("BENCH_OUT", "")
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
 H1, H2, NGINX, ECHO = 18080, 18081, 18090, 18003
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -62,6 +65,14 @@ def ours(client, port, conns):
     return {"rps": stats["Received"] / seconds, "cpu_us": cpu / max(1, stats["Received"]) * 1e6, "requests": stats["Received"]}
 
 
+def fixed(client, port, conns, rate):
+    """Our client at a fixed rate: its round trips, raw and corrected for coordinated omission."""
+    out, _ = run([BIN, "-client", client, "-address", f"127.0.0.1:{port}", "-nconn", str(conns),
+                  "-rate", str(rate), "-timeout", f"{SECONDS}s", "-stats", "summary"], SECONDS * 4 + 30)
+    stats = json.loads(next(l for l in out.splitlines() if l.startswith("{")))
+    return {"rate": rate, "received": stats["Received"], "dropped": stats["Dropped"], "rtt": stats["Rtt"], "corrected": stats["CorrectedRtt"]}
+
+
 def wrk(conns, port=H1):
     out, cpu = run(["wrk", "-t2", f"-c{conns}", f"-d{int(SECONDS)}s", f"http://127.0.0.1:{port}/"], SECONDS * 4 + 30)
     rps = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
@@ -74,6 +85,12 @@ def h2load(conns):
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     total = int(re.search(r"requests: \d+ total, \d+ started, (\d+) done", out).group(1))
     return {"rps": rps, "cpu_us": cpu / max(1, total) * 1e6, "requests": total}
+
+
+def median(runs):
+    """The run of median requests/s, with every round's requests/s beside it."""
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return dict(ordered[len(ordered) // 2], rounds=[round(r["rps"]) for r in runs])
 
 
 def main():
@@ -93,9 +110,20 @@ http {{ access_log off; keepalive_requests 1000000;
     try:
         wait_port(H1)
         wait_port(H2)
+        # Warm-up: the server's JIT, thread pool and buffers, at the largest load, for both protocols.
+        run(["wrk", "-t2", f"-c{max(CONNS)}", "-d2s", f"http://127.0.0.1:{H1}/"], 60)
+        run(["h2load", "-t2", f"-c{max(CONNS)}", "-m1", "-D", "2", f"http://127.0.0.1:{H2}/"], 60)
         for c in CONNS:
-            row = {"http": ours("http", H1, c), "wrk": wrk(c), "h2": ours("h2", H2, c), "h2load": h2load(c)}
-            results["clients"][str(c)] = row
+            rounds = {"http": [], "wrk": [], "h2": [], "h2load": []}
+            for _ in range(ROUNDS):
+                rounds["http"].append(ours("http", H1, c))
+                rounds["wrk"].append(wrk(c))
+                rounds["h2"].append(ours("h2", H2, c))
+                rounds["h2load"].append(h2load(c))
+            results["clients"][str(c)] = {name: median(rs) for name, rs in rounds.items()}
+        # At a fixed rate (a fifth of the unlimited one): round trips free of coordinated omission.
+        rate = max(100, int(results["clients"][str(min(CONNS))]["http"]["rps"] / 5 / 100) * 100)
+        results["fixed"] = {"http": fixed("http", H1, min(CONNS), rate), "h2": fixed("h2", H2, min(CONNS), rate)}
         # Our server against nginx: the same load (wrk, 100 connections), server CPU per request.
         nginx = subprocess.Popen(["nginx", "-c", conf], stderr=subprocess.DEVNULL)
         wait_port(NGINX)
@@ -114,7 +142,7 @@ http {{ access_log off; keepalive_requests 1000000;
                 except subprocess.TimeoutExpired:
                     p.kill()
 
-    print(f"HTTP benchmark, loopback, {SECONDS:g} s per run, unlimited rate, one request in flight per connection")
+    print(f"HTTP benchmark, loopback, {SECONDS:g} s per run, median of {ROUNDS} rounds, unlimited rate, one request in flight per connection")
     print(f"{'conns':>5}  {'client':<8} {'req/s':>10} {'CPU us/req':>11}   {'vs':<7} {'req/s':>10} {'CPU us/req':>11}   {'ratio':>6}")
     for c, row in results["clients"].items():
         for ours_name, theirs in (("http", "wrk"), ("h2", "h2load")):
@@ -122,6 +150,12 @@ http {{ access_log off; keepalive_requests 1000000;
             ratio = a["rps"] / b["rps"] if b["rps"] else 0
             row[f"{ours_name}_ratio"] = ratio
             print(f"{c:>5}  {ours_name:<8} {a['rps']:>10.0f} {a['cpu_us']:>11.1f}   {theirs:<7} {b['rps']:>10.0f} {b['cpu_us']:>11.1f}   {ratio:>5.2f}x")
+    for name, f in results["fixed"].items():
+        ms = lambda ns: f"{ns / 1e6:.2f}"
+        r, c = f["rtt"], f["corrected"]
+        print(f"{name} x{min(CONNS)} at {f['rate']} req/s: {f['received']} answered, {f['dropped']} dropped; round trips ms p50/p99/p999/max"
+              f" {ms(r['P50'])}/{ms(r['P99'])}/{ms(r['P999'])}/{ms(r['Max'])}, corrected for coordinated omission"
+              f" {ms(c['P50'])}/{ms(c['P99'])}/{ms(c['P999'])}/{ms(c['Max'])}")
     s = results["servers"]
     print(f"server (wrk -c{max(CONNS)}): ctraffic {s['ctraffic']['rps']:.0f} req/s, {s['ctraffic']['server_cpu_us']:.1f} us CPU/req;"
           f" nginx {s['nginx']['rps']:.0f} req/s, {s['nginx']['server_cpu_us']:.1f} us CPU/req;"

@@ -83,7 +83,7 @@ internal static class ClientCommand
             await Task.WhenAny(monitor, Task.Delay(MonitorGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
             if (o.StatsDetail != StatisticsDetail.None)
             {
-                await StandardOutput.WriteAsync(stdout, StatisticsJson.Write(stats, o.StatsDetail) + Environment.NewLine).ConfigureAwait(false);
+                await StandardOutput.WriteAsync(stdout, run.GetReport().ToStatisticsJson(o.StatsDetail) + Environment.NewLine).ConfigureAwait(false);
             }
 
             switch (stats.EndReason)

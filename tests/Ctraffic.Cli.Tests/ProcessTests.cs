@@ -38,7 +38,9 @@ public partial class ProcessTests
         var monitor = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         monitor.Should().HaveCountGreaterThanOrEqualTo(3).And.OnlyContain(l => MonitorLine().IsMatch(l));
         string.Join(",", stats.EnumerateObject().Select(p => p.Name)).Should().Be(
-            "Started,Duration,Rate,Connections,PacketSize,FailedConnections,Sent,Received,Dropped,Retransmits,FailedConnects,DroppedLocal,PacingLagP99,PacingLagMax,ConnStats,Samples");
+            "Started,Duration,Rate,Connections,PacketSize,FailedConnections,Sent,Received,Dropped,Retransmits,FailedConnects,DroppedLocal,PacingLagP99,PacingLagMax,ConnStats,Samples,Rtt,CorrectedRtt");
+        stats.GetProperty("Rtt").GetProperty("Count").GetInt64().Should().Be(stats.GetProperty("Received").GetInt64(), "a round trip per echo");
+        stats.GetProperty("CorrectedRtt").GetProperty("P99").GetInt64().Should().BeGreaterThanOrEqualTo(stats.GetProperty("Rtt").GetProperty("P99").GetInt64());
     }
 
     [Fact]

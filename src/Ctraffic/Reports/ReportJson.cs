@@ -7,18 +7,14 @@ namespace Ctraffic.Reports;
 /// <summary>The ctraffic JSON with the report's added fields (readers of the original ignore them).</summary>
 internal static class ReportJson
 {
+    /// <summary>The statistics at <paramref name="detail"/> with the round trips added: <c>Rtt</c> and <c>CorrectedRtt</c>.</summary>
+    public static string WriteStatistics(TrafficReport report, ReportData data, StatisticsDetail detail)
+        => StatisticsJson.Write(data.Statistics, detail, sb => RoundTrips(sb, report));
+
     public static string Write(TrafficReport report, ReportData data)
         => StatisticsJson.Write(data.Statistics, StatisticsDetail.All, sb =>
         {
-            var rtt = report.Rtt;
-            sb.Append(",\"Rtt\":{\"Count\":").Append(rtt.Count)
-              .Append(",\"Min\":").Append(Ns(rtt.Min))
-              .Append(",\"Mean\":").Append(Ns(rtt.Mean))
-              .Append(",\"P50\":").Append(Ns(rtt.P50))
-              .Append(",\"P90\":").Append(Ns(rtt.P90))
-              .Append(",\"P99\":").Append(Ns(rtt.P99))
-              .Append(",\"P999\":").Append(Ns(rtt.P999))
-              .Append(",\"Max\":").Append(Ns(rtt.Max)).Append('}');
+            RoundTrips(sb, report);
             sb.Append(",\"Outages\":[");
             Join(sb, report.Outages, (b, o) => b
                 .Append("{\"Connection\":").Append(o.Connection)
@@ -48,6 +44,22 @@ internal static class ReportJson
             Join(sb, report.Disruptions, Effect);
             sb.Append(']');
         });
+
+    private static void RoundTrips(StringBuilder sb, TrafficReport report)
+    {
+        Rtt(sb, "Rtt", report.Rtt);
+        Rtt(sb, "CorrectedRtt", report.CorrectedRtt);
+    }
+
+    private static void Rtt(StringBuilder sb, string name, RttStatistics rtt)
+        => sb.Append(",\"").Append(name).Append("\":{\"Count\":").Append(rtt.Count)
+             .Append(",\"Min\":").Append(Ns(rtt.Min))
+             .Append(",\"Mean\":").Append(Ns(rtt.Mean))
+             .Append(",\"P50\":").Append(Ns(rtt.P50))
+             .Append(",\"P90\":").Append(Ns(rtt.P90))
+             .Append(",\"P99\":").Append(Ns(rtt.P99))
+             .Append(",\"P999\":").Append(Ns(rtt.P999))
+             .Append(",\"Max\":").Append(Ns(rtt.Max)).Append('}');
 
     private static void Availability(StringBuilder sb, Availability a)
         => sb.Append("{\"Due\":").Append(GoFloat.Format(Math.Round(a.Due, 3)))
