@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ctraffic.Server;
+using Ctraffic.Testing.Servers.Internal;
 
 namespace Ctraffic.Testing;
 

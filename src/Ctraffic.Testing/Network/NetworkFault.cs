@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
 
