@@ -12,12 +12,12 @@ internal sealed class CliOptions
 
     public bool Server { get; set; }
     public string Address { get; set; } = "[::1]:5003";
-    public int Nconn { get; set; } = 1;
-    public int Retries { get; set; } = 10;
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public int Nconn { get; set; } = TrafficOptionRules.Connections.DefaultValue;
+    public int Retries { get; set; } = TrafficOptionRules.Retries.DefaultValue;
+    public TimeSpan Timeout { get; set; } = TrafficOptionRules.Duration.DefaultValue;
     public bool Monitor { get; set; }
-    public int Psize { get; set; } = 1024;
-    public double Rate { get; set; } = 10;
+    public int Psize { get; set; } = TrafficOptionRules.PacketSize.DefaultValue;
+    public double Rate { get; set; } = TrafficOptionRules.RateKBps.DefaultValue;
     public bool Reconnect { get; set; } = true;
     public string Stats { get; set; } = "summary";
     public string StatFile { get; set; } = "";
@@ -129,28 +129,10 @@ internal sealed class CliOptions
         Require(hp.IPAddress is not null || hp.Host.Length <= MaximumHostNameLength, "address", Address, $"the host name is longer than {MaximumHostNameLength} characters");
         Require(KeepAlive == TimeSpan.Zero || (KeepAlive >= Ctraffic.Server.EchoServerOptions.MinimumKeepAlive && KeepAlive <= Ctraffic.Server.EchoServerOptions.MaximumKeepAlive),
             "keepalive", GoDuration.Format(KeepAlive), $"must be 0 (off) or 1s to {GoDuration.Format(Ctraffic.Server.EchoServerOptions.MaximumKeepAlive)}");
-        Require(Nconn is >= 1 and <= TrafficOptions.MaximumConnections, "nconn", Nconn, $"must be 1 to {TrafficOptions.MaximumConnections}");
-        Require(Retries >= 1, "retries", Retries, "must be at least 1");
-        Require((long)Nconn * Retries <= int.MaxValue, "retries", Retries, "nconn*retries is too large");
-        Require(Timeout > TimeSpan.Zero, "timeout", GoDuration.Format(Timeout), "must be positive");
-        Require(Timeout <= TrafficOptions.MaximumDuration, "timeout", GoDuration.Format(Timeout),
-            $"must be at most {GoDuration.Format(TrafficOptions.MaximumDuration)} (10 years)");
-        Require(Psize <= TrafficOptions.MaximumPacketSize, "psize", Psize, $"must be at most {TrafficOptions.MaximumPacketSize}");
-        Require(Rate > 0, "rate", Rate, "must be a positive number of KB/s");
-        Require(Rate <= TrafficOptions.MaximumRateKBps, "rate", Rate, $"must be at most {TrafficOptions.MaximumRateKBps:G} KB/s");
-
-        // Each connection sends a packet every psize × nconn / rate: not less often than the limit.
-        var packetBytes = (double)Math.Max(TrafficOptions.MinimumPacketSize, Psize) * Nconn;
-        var minimumRate = packetBytes / 1024 / TrafficOptions.MaximumPacketInterval.TotalSeconds;
-        Require(Rate >= minimumRate, "rate", Rate,
-            $"must be at least {minimumRate:G4} KB/s with -nconn {Nconn} and -psize {Math.Max(TrafficOptions.MinimumPacketSize, Psize)} (one packet per connection every {TrafficOptions.MaximumPacketInterval.TotalDays} days)");
         Require(Stats is "none" or "summary" or "all", "stats", Stats, "must be none, summary or all");
         Require(Analyze is "throughput" or "connections" or "hosts", "analyze", Analyze, "must be throughput, connections or hosts");
         Require(Client is "echo" or "http" or "h2" or "grpc", "client", Client, "must be echo, http, h2 or grpc");
         Require(!(HttpClient && Udp), "udp", "true", "-udp is for the echo client only");
-        Require(Path.StartsWith('/') && Uri.IsWellFormedUriString(Path, UriKind.Relative), "path", Path, "must be a URI path starting with /");
-        Require(HostHeader.Length > 0 && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "hostheader", HostHeader, "must be a header name");
-        Require(!Tls || HttpClient, "tls", "true", "-tls is for the http, h2 and grpc clients");
         Require(CaCert.Length == 0 || Tls, "cacert", CaCert, "needs -tls");
         Require((TlsCert.Length == 0) == (TlsKey.Length == 0), TlsCert.Length == 0 ? "tlskey" : "tlscert", TlsCert.Length == 0 ? TlsKey : TlsCert, "give -tlscert and -tlskey together");
         Require(TlsCert.Length == 0 || Http.Length > 0 || H2.Length > 0, "tlscert", TlsCert, "is for -http and -h2");
@@ -178,11 +160,41 @@ internal sealed class CliOptions
             ServerCertificate = ReadPem("tlscert", TlsCert, () => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(TlsCert, TlsKey));
         }
 
+        if (ToTrafficOptions().FindError(FlagNaming.Instance) is { } traffic)
+        {
+            throw new UsageException($"invalid value \"{FlagNaming.Value(traffic, this)}\" for flag {traffic.Name}: {traffic.Reason}");
+        }
+
         if (System.Text.Encoding.UTF8.GetByteCount(HostName) > Wire.HandshakeSize)
         {
             throw new UsageException($"invalid value \"{HostName}\" for flag -hostname: at most {Wire.HandshakeSize} bytes");
         }
     }
+
+    /// <summary>The traffic options of these flags (all but the source addresses, which <see cref="ClientCommand"/> reads).</summary>
+    public TrafficOptions ToTrafficOptions() => new()
+    {
+        Address = Address,
+        Connections = Nconn,
+        Retries = Retries,
+        Duration = Timeout,
+        PacketSize = Psize,
+        RateKBps = Rate,
+        Reconnect = Reconnect,
+        Protocol = Udp ? TrafficProtocol.Udp : TrafficProtocol.Tcp,
+        Client = Client switch
+        {
+            "http" => TrafficClient.Http,
+            "h2" => TrafficClient.Http2,
+            "grpc" => TrafficClient.Grpc,
+            _ => TrafficClient.Echo,
+        },
+        RequestRate = Rate,
+        HttpPath = Path,
+        HostHeader = HostHeader,
+        Tls = Tls,
+        TlsTrust = CaCertificates,
+    };
 
     private void RequireListen(string flag, string address)
     {

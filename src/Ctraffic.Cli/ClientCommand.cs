@@ -19,30 +19,8 @@ internal static class ClientCommand
 
     public static async Task<int> RunAsync(CliOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var traffic = new TrafficOptions
-        {
-            Address = o.Address,
-            Connections = o.Nconn,
-            Retries = o.Retries,
-            Duration = o.Timeout,
-            PacketSize = o.Psize,
-            RateKBps = o.Rate,
-            Reconnect = o.Reconnect,
-            Protocol = o.Udp ? TrafficProtocol.Udp : TrafficProtocol.Tcp,
-            SourceAddresses = SourceProvider(o),
-            Client = o.Client switch
-            {
-                "http" => TrafficClient.Http,
-                "h2" => TrafficClient.Http2,
-                "grpc" => TrafficClient.Grpc,
-                _ => TrafficClient.Echo,
-            },
-            RequestRate = o.Rate,
-            HttpPath = o.Path,
-            HostHeader = o.HostHeader,
-            Tls = o.Tls,
-            TlsTrust = o.CaCertificates,
-        };
+        var traffic = o.ToTrafficOptions();
+        traffic.SourceAddresses = SourceProvider(o);
 
         EchoServer? local = null;
         HttpServer? localHttp = null;

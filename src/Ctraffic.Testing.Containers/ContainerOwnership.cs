@@ -1,3 +1,4 @@
+using Ctraffic.Testing.Network.Internal;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Configurations;

@@ -20,6 +20,11 @@ namespace Ctraffic.Testing.Containers;
 /// </summary>
 public static class CtrafficClientContainer
 {
+    /// <summary>How long after the run's end the container may take to exit.</summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest time a cancellation can be set after (about 49 days); a longer run is waited for without a deadline.</summary>
+    private static readonly TimeSpan MaximumCancelAfter = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
     /// <summary>Runs the client in a container on <paramref name="network"/> until it ends, and returns its statistics.</summary>
     /// <param name="network">The network of the servers.</param>
     /// <param name="address">The server, as the client in the network sees it, e.g. <c>backend-1:5003</c>.</param>
@@ -42,7 +47,7 @@ public static class CtrafficClientContainer
                 "-address", address,
                 "-nconn", options.Connections.ToString(CultureInfo.InvariantCulture),
                 "-rate", options.RateKBps.ToString(CultureInfo.InvariantCulture),
-                "-timeout", $"{(long)options.Duration.TotalMilliseconds}ms",
+                "-timeout", GoDuration(options.Duration),
                 "-stats", "all")
             .Build();
         await using (container.ConfigureAwait(false))
@@ -51,7 +56,11 @@ public static class CtrafficClientContainer
             {
                 await container.StartAsync(cancellationToken).ConfigureAwait(false);
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(options.Duration + TimeSpan.FromSeconds(30));
+                if (options.Duration + ExitGrace <= MaximumCancelAfter)
+                {
+                    deadline.CancelAfter(options.Duration + ExitGrace);
+                }
+
                 await container.GetExitCodeAsync(deadline.Token).ConfigureAwait(false);
                 var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
                 var json = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'))
@@ -64,4 +73,9 @@ public static class CtrafficClientContainer
             }
         }
     }
+
+    /// <summary>A duration in Go's words, exact: whole milliseconds as <c>ms</c>, anything finer as <c>ns</c>.</summary>
+    private static string GoDuration(TimeSpan duration) => duration.Ticks % TimeSpan.TicksPerMillisecond == 0
+        ? (duration.Ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture) + "ms"
+        : (duration.Ticks * 100).ToString(CultureInfo.InvariantCulture) + "ns";
 }

@@ -9,6 +9,9 @@ namespace Ctraffic.Testing;
 /// </summary>
 public sealed class ContinuousTrafficOptions
 {
+    private static readonly OptionRule<TimeSpan> SteadyStateTimeoutRule =
+        new(nameof(SteadyStateTimeout), TimeSpan.FromSeconds(10), TimeSpan.Zero, TrafficOptions.MaximumWait, positive: true);
+
     /// <summary>
     /// The server the traffic goes to, and whose disruptions mark themselves on it
     /// (<see cref="CtrafficServer.InProcess"/>, a container, a load balancer, ...); the caller
@@ -40,7 +43,7 @@ public sealed class ContinuousTrafficOptions
     public double RateKBps { get; set; } = 100;
 
     /// <summary>Packet size in bytes (at least 64). The default value is 1024.</summary>
-    public int PacketSize { get; set; } = 1024;
+    public int PacketSize { get; set; } = TrafficOptionRules.PacketSize.DefaultValue;
 
     /// <summary>Length of the traffic; <see langword="null"/> runs until stopped or disposed. The default value is <see langword="null"/>.</summary>
     public TimeSpan? Duration { get; set; }
@@ -105,16 +108,19 @@ public sealed class ContinuousTrafficOptions
     /// the original's 1 s read deadline does. Raise it to see whether connections survive a longer
     /// partition (TCP retransmits until the echo comes). The default value is 1 second.
     /// </summary>
-    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReadTimeout { get; set; } = TrafficOptionRules.ReadTimeout.DefaultValue;
 
     /// <summary>How long a connect may take before it counts as failed. The default value is 1.5 seconds.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan ConnectTimeout { get; set; } = TrafficOptionRules.ConnectTimeout.DefaultValue;
 
     /// <summary>An echo later than one packet interval plus this makes an outage. The default value is 100 ms.</summary>
-    public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan OutageThreshold { get; set; } = TrafficOptionRules.OutageThreshold.DefaultValue;
 
-    /// <summary>How long <see cref="ContinuousTraffic.WaitForSteadyStateAsync"/> waits when given no time-out. The default value is 10 seconds.</summary>
-    public TimeSpan SteadyStateTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long <see cref="ContinuousTraffic.WaitForSteadyStateAsync"/> waits when given no time-out:
+    /// positive, at most <see cref="TrafficOptions.MaximumWait"/>. The default value is 10 seconds.
+    /// </summary>
+    public TimeSpan SteadyStateTimeout { get; set; } = SteadyStateTimeoutRule.DefaultValue;
 
     /// <summary>Receives a monitor line (the original's format) every second, e.g. for the test output. The default value is <see langword="null"/>.</summary>
     public Action<string>? Log { get; set; }
@@ -153,11 +159,7 @@ public sealed class ContinuousTrafficOptions
             throw new ArgumentException($"{nameof(Name)} '{Name}' must be 1 to 64 of A-Z, a-z, 0-9, '.', '-', '_' (it names the attachments).", nameof(Name));
         }
 
-        if (SteadyStateTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(SteadyStateTimeout), $"{nameof(SteadyStateTimeout)} must be positive, was {SteadyStateTimeout}.");
-        }
-
+        SteadyStateTimeoutRule.Validate(SteadyStateTimeout);
         ToTrafficOptions("127.0.0.1:1").Validate();
     }
 

@@ -123,7 +123,7 @@ public class HttpProcessTests
     [InlineData("-udp is for the echo client only", "-udp", "-client", "h2")]
     [InlineData("must be a URI path starting with /", "-path", "x", "-client", "http")]
     [InlineData("must be a header name", "-hostheader", "a b")]
-    [InlineData("-tls is for the http, h2 and grpc clients", "-tls")]
+    [InlineData("for flag -tls: is for the http, h2 and grpc clients", "-tls")]
     [InlineData("for flag -cacert: needs -tls", "-cacert", "ca.pem", "-client", "http")]
     [InlineData("for flag -cacert: Could not find a part of the path", "-cacert", "/nonexistent/ca.pem", "-client", "http", "-tls")]
     [InlineData("for flag -tlscert: give -tlscert and -tlskey together", "-tlscert", "cert.pem", "-server", "-http", "127.0.0.1:0")]

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
-using Ctraffic.Testing.Balancing;
+using Ctraffic.Testing.Balancing.Internal;
 using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Ctraffic.Server;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ctraffic.Server;
+using Ctraffic.Testing.Servers.Internal;
 
 namespace Ctraffic.Testing;
 
@@ -51,6 +52,7 @@ public sealed class NamespaceServer : CtrafficServer
     /// <summary>
     /// Makes a namespace and starts a ctraffic server in it, on <c>NAMESPACE-ADDRESS:5003</c>
     /// unless <paramref name="configure"/> sets another <see cref="EchoServerOptions.Address"/>.
+    /// The namespace's faults wait on the server's clock (<see cref="EchoServerOptions.TimeProvider"/>).
     /// </summary>
     /// <param name="configure">Sets the options (host name, UDP, ...); <see langword="null"/> keeps the defaults.</param>
     /// <param name="name">Names it in its disruptions; <see langword="null"/> for the host name if one is set, else the namespace's name.</param>
@@ -66,6 +68,7 @@ public sealed class NamespaceServer : CtrafficServer
             configure?.Invoke(options);
             options.HostName ??= name ?? ns.Name;
             options.Validate();
+            ns.TimeProvider = options.TimeProvider;
             return new NamespaceServer(ns, options, name ?? options.HostName);
         }
         catch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
 
@@ -83,6 +84,18 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     /// <exception cref="NetworkSetupException">nft failed.</exception>
     public async Task<NetworkFault> ApplyAsync(CancellationToken cancellationToken = default)
     {
+        await ApplyCoreAsync(null, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    /// <summary>
+    /// Puts the rules on; with <paramref name="duration"/>, starts its wait on the namespace's clock
+    /// before the fault shows as applied, so one who sees it applied and moves a fake clock on finds
+    /// the timer already there.
+    /// </summary>
+    /// <returns>The wait, or a completed task without <paramref name="duration"/>.</returns>
+    private async Task<Task> ApplyCoreAsync(TimeSpan? duration, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -106,8 +119,9 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
             }
 
             _rules = [.. chains.Zip(handles)];
+            var wait = duration is { } d ? Task.Delay(d, _namespace.TimeProvider, cancellationToken) : Task.CompletedTask;
             Volatile.Write(ref _span, BeginDisruption(Name));
-            return this;
+            return wait;
         }
         finally
         {
@@ -145,7 +159,10 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the fault, waits <paramref name="duration"/> and removes it (also when cancelled).</summary>
+    /// <summary>
+    /// Applies the fault, waits <paramref name="duration"/> on the namespace's clock
+    /// (<see cref="NetworkNamespace.TimeProvider"/>) and removes it (also when cancelled).
+    /// </summary>
     /// <param name="duration">How long; more than 0, at most <see cref="CtrafficServer.MaxDuration"/> (checked before the fault is applied).</param>
     /// <param name="cancellationToken">Ends the wait early; the fault is removed all the same.</param>
     /// <returns>Completes once the fault is off again.</returns>
@@ -153,11 +170,10 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     public async Task ApplyForAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
         CtrafficServer.CheckDuration(duration, nameof(duration));
-        await ApplyAsync(cancellationToken).ConfigureAwait(false);
+        var wait = await ApplyCoreAsync(duration, cancellationToken).ConfigureAwait(false);
         try
         {
-            // The kernel's packets run on real time: so does this wait.
-            await Task.Delay(duration, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
         finally
         {

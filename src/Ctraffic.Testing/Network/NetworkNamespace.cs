@@ -1,4 +1,5 @@
 using System.Net;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
 
@@ -28,6 +29,7 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<NetworkFault> _faults = [];
     private readonly MachineClaim _claim;
+    private TimeProvider _timeProvider = TimeProvider.System;
     private int _disposed;
     private bool _made;
 
@@ -46,6 +48,17 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     /// missing), or <see langword="null"/> if they can: a test skips with it.
     /// </summary>
     public static string? UnavailableReason => NetworkHost.UnavailableReason;
+
+    /// <summary>
+    /// The clock its faults wait on (<see cref="NetworkFault.ApplyForAsync"/>, from the next one
+    /// applied), e.g. a fake clock the test moves on; a namespace server's is its server's
+    /// (<see cref="Ctraffic.Server.EchoServerOptions.TimeProvider"/>). The default value is <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider
+    {
+        get => Volatile.Read(ref _timeProvider);
+        set => Volatile.Write(ref _timeProvider, value ?? throw new ArgumentNullException(nameof(value)));
+    }
 
     /// <summary>The namespace's name, <c>ctr-N</c> with N its subnet (also the name of the root end of its veth pair).</summary>
     public string Name { get; }

@@ -46,7 +46,7 @@ public sealed class ProcessReload
     public IReadOnlyList<int> NewProcesses { get; }
 
     /// <summary>How many of <see cref="OldProcesses"/> still run: draining their connections.</summary>
-    public int OldProcessesRunning => OldProcesses.Count(Processes.ProcessTree.IsAlive);
+    public int OldProcessesRunning => OldProcesses.Count(Processes.Internal.ProcessTree.IsAlive);
 
     /// <summary>Completes when every old process has exited (or the server is disposed).</summary>
     public Task Drained => _drained.Task;

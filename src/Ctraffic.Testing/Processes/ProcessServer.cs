@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Internal;
-using Ctraffic.Testing.Processes;
+using Ctraffic.Testing.Processes.Internal;
 
 namespace Ctraffic.Testing;
 

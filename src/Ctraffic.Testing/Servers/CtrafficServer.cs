@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ctraffic.Server;
 using Ctraffic.Testing.Relay;
+using Ctraffic.Testing.Servers.Internal;
 
 namespace Ctraffic.Testing;
 

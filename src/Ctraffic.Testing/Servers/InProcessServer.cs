@@ -1,4 +1,5 @@
 using Ctraffic.Server;
+using Ctraffic.Testing.Servers.Internal;
 
 namespace Ctraffic.Testing;
 

@@ -44,24 +44,24 @@ public sealed class TrafficOptions
     public string Address { get; set; } = "[::1]:5003";
 
     /// <summary>Number of connections held at once. The default value is 1.</summary>
-    public int Connections { get; set; } = 1;
+    public int Connections { get; set; } = TrafficOptionRules.Connections.DefaultValue;
 
     /// <summary>
     /// Connection slots are <see cref="Connections"/> × <see cref="Retries"/>; every re-connect after a
     /// failure takes a new slot, and the run ends when none are left. The default value is 10.
     /// </summary>
-    public int Retries { get; set; } = 10;
+    public int Retries { get; set; } = TrafficOptionRules.Retries.DefaultValue;
 
     /// <summary>
     /// Length of the run; <see langword="null"/> runs until stopped. The default value is 10 seconds.
     /// </summary>
-    public TimeSpan? Duration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan? Duration { get; set; } = TrafficOptionRules.Duration.DefaultValue;
 
     /// <summary>Packet size in bytes; values below 64 are raised to 64. The default value is 1024.</summary>
-    public int PacketSize { get; set; } = 1024;
+    public int PacketSize { get; set; } = TrafficOptionRules.PacketSize.DefaultValue;
 
     /// <summary>Total rate in KB/s (1 KB = 1024 bytes), shared equally by all connections. The default value is 10.</summary>
-    public double RateKBps { get; set; } = 10;
+    public double RateKBps { get; set; } = TrafficOptionRules.RateKBps.DefaultValue;
 
     /// <summary>TCP or UDP. The default value is <see cref="TrafficProtocol.Tcp"/>.</summary>
     public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Tcp;
@@ -77,7 +77,7 @@ public sealed class TrafficOptions
     /// Total requests per second of an HTTP, HTTP/2 or gRPC run, shared equally by all
     /// connections (<see cref="RateKBps"/> is for echo runs). The default value is 10.
     /// </summary>
-    public double RequestRate { get; set; } = 10;
+    public double RequestRate { get; set; } = TrafficOptionRules.RequestRate.DefaultValue;
 
     /// <summary>The path (and query) requested by HTTP and HTTP/2 runs. The default value is <c>/</c>.</summary>
     public string HttpPath { get; set; } = "/";
@@ -122,23 +122,23 @@ public sealed class TrafficOptions
     public bool Reconnect { get; set; } = true;
 
     /// <summary>Time to wait for an echo (and for any single write) before the connection is failed. The default value is 1 second.</summary>
-    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReadTimeout { get; set; } = TrafficOptionRules.ReadTimeout.DefaultValue;
 
     /// <summary>Time to wait for a connect before it counts as failed. The default value is 1.5 seconds.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan ConnectTimeout { get; set; } = TrafficOptionRules.ConnectTimeout.DefaultValue;
 
     /// <summary>
     /// Longest wait between connect attempts; the waits start at 100 ms and double up to this.
     /// The default value is 1 second, as in the original; a test that measures recovery times
     /// wants it short (100 ms retries at a constant pace).
     /// </summary>
-    public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxConnectBackoff { get; set; } = TrafficOptionRules.MaxConnectBackoff.DefaultValue;
 
     /// <summary>
     /// An echo that comes later than one packet interval plus this after the previous one (or
     /// none) makes an outage. The default value is 100 ms.
     /// </summary>
-    public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan OutageThreshold { get; set; } = TrafficOptionRules.OutageThreshold.DefaultValue;
 
     /// <summary>
     /// Source addresses: called once per new connection to get the local address to bind (port 0 =
@@ -175,44 +175,68 @@ public sealed class TrafficOptions
             }
         }
 
-        Check(Connections is >= 1 and <= MaximumConnections, nameof(Connections), $"must be 1 to {MaximumConnections}, was {Connections}");
-        Check(Retries >= 1, nameof(Retries), $"must be at least 1, was {Retries}");
-        Check((long)Connections * Retries <= int.MaxValue, nameof(Retries), $"{Connections} × {Retries} slots are too many");
-        Check(Duration is null || (Duration > TimeSpan.Zero && Duration <= MaximumDuration), nameof(Duration), $"must be positive and at most {MaximumDuration.TotalDays} days, was {Duration}");
-        Check(PacketSize <= MaximumPacketSize, nameof(PacketSize), $"must be at most {MaximumPacketSize}, was {PacketSize}");
-        Check(double.IsFinite(RateKBps) && RateKBps > 0 && RateKBps <= MaximumRateKBps, nameof(RateKBps), $"must be a positive number of at most {MaximumRateKBps:G}, was {RateKBps}");
-        var minimumRate = (double)EffectivePacketSize * Connections / 1024 / MaximumPacketInterval.TotalSeconds;
-        Check(RateKBps >= minimumRate, nameof(RateKBps),
-            $"must be at least {minimumRate:G4} for {Connections} connections of {EffectivePacketSize}-byte packets (one packet per connection every {MaximumPacketInterval.TotalDays} days), was {RateKBps}");
-        Check(ReadTimeout > TimeSpan.Zero && ReadTimeout <= MaximumWait, nameof(ReadTimeout), $"must be positive and at most an hour, was {ReadTimeout}");
-        Check(MaxConnectBackoff >= TimeSpan.FromMilliseconds(100) && MaxConnectBackoff <= MaximumWait, nameof(MaxConnectBackoff), $"must be 100 ms to an hour, was {MaxConnectBackoff}");
-        Check(OutageThreshold >= TimeSpan.Zero && OutageThreshold <= MaximumWait, nameof(OutageThreshold), $"must be zero to an hour, was {OutageThreshold}");
-        Check(ConnectTimeout > TimeSpan.Zero && ConnectTimeout <= MaximumWait, nameof(ConnectTimeout), $"must be positive and at most an hour, was {ConnectTimeout}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        if (Client != TrafficClient.Echo)
+        if (FindError() is { } problem)
         {
-            Check(Enum.IsDefined(Client), nameof(Client), $"must be a {nameof(TrafficClient)}, was {Client}");
-            Check(Protocol == TrafficProtocol.Tcp, nameof(Protocol), $"must be {nameof(TrafficProtocol.Tcp)} for the {Client} client, was {Protocol}");
-            Check(double.IsFinite(RequestRate) && RequestRate > 0 && RequestRate <= MaximumRequestRate, nameof(RequestRate), $"must be a positive number of at most {MaximumRequestRate:G}, was {RequestRate}");
-            var minimumRequests = Connections / MaximumPacketInterval.TotalSeconds;
-            Check(RequestRate >= minimumRequests, nameof(RequestRate), $"must be at least {minimumRequests:G4} for {Connections} connections (one request per connection every {MaximumPacketInterval.TotalDays} days), was {RequestRate}");
-            Check(HttpPath is not null && HttpPath.StartsWith('/') && Uri.IsWellFormedUriString(HttpPath, UriKind.Relative), nameof(HttpPath), $"must be a URI path starting with /, was \"{HttpPath}\"");
-            Check(!string.IsNullOrEmpty(HostHeader) && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(HostHeader), $"must be a header name of letters, digits, '-', '_' or '.', was \"{HostHeader}\"");
-            Check(SuccessStatusCodes is null || (SuccessStatusCodes.Count > 0 && SuccessStatusCodes.All(c => c is >= 100 and <= 599)), nameof(SuccessStatusCodes), "must hold status codes of 100 to 599, at least one");
+            throw problem.ToException();
         }
-
-        Check(!Tls || Client != TrafficClient.Echo, nameof(Tls), "is for the http, h2 and grpc clients; the echo client speaks no TLS");
-        Check(TlsTrust is null || (Tls && TlsTrust.Count > 0), nameof(TlsTrust), TlsTrust is { Count: 0 } ? "holds no certificate" : "is given but Tls is off");
     }
+
+    /// <summary>
+    /// The first option, other than <see cref="Address"/>, that breaks a rule of
+    /// <see cref="TrafficOptionRules"/> or does not fit with the others, in the words of
+    /// <paramref name="naming"/>; <see langword="null"/> when every one fits.
+    /// </summary>
+    /// <param name="naming">How the caller names the options; <see langword="null"/> for <see cref="OptionNaming.Properties"/>.</param>
+    /// <returns>The error, or <see langword="null"/>.</returns>
+    public OptionError? FindError(OptionNaming? naming = null)
+    {
+        naming ??= OptionNaming.Properties;
+        return Rule(naming, TrafficOptionRules.Connections, Connections)
+            ?? Rule(naming, TrafficOptionRules.Retries, Retries)
+            ?? Fits(naming, (long)Connections * Retries <= int.MaxValue, nameof(Retries), Retries,
+                $"{naming.NameOf(nameof(Connections))} × {naming.NameOf(nameof(Retries))} = {(long)Connections * Retries} connection slots, more than {int.MaxValue}")
+            ?? (Duration is { } duration ? Rule(naming, TrafficOptionRules.Duration, duration) : null)
+            ?? Rule(naming, TrafficOptionRules.PacketSize, PacketSize)
+            ?? Rule(naming, TrafficOptionRules.RateKBps, RateKBps)
+            ?? Fits(naming, RateKBps >= MinimumRateKBps, nameof(RateKBps), RateKBps,
+                $"must be at least {MinimumRateKBps:G4} KB/s with {naming.NameOf(nameof(Connections))} {Connections} and {naming.NameOf(nameof(PacketSize))} {EffectivePacketSize} (one packet per connection every {MaximumPacketInterval.TotalDays} days)")
+            ?? Rule(naming, TrafficOptionRules.ReadTimeout, ReadTimeout)
+            ?? Rule(naming, TrafficOptionRules.MaxConnectBackoff, MaxConnectBackoff)
+            ?? Rule(naming, TrafficOptionRules.OutageThreshold, OutageThreshold)
+            ?? Rule(naming, TrafficOptionRules.ConnectTimeout, ConnectTimeout)
+            ?? Fits(naming, HttpPath is not null && HttpPath.StartsWith('/') && Uri.IsWellFormedUriString(HttpPath, UriKind.Relative), nameof(HttpPath), HttpPath, "must be a URI path starting with /")
+            ?? Fits(naming, !string.IsNullOrEmpty(HostHeader) && HostHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(HostHeader), HostHeader,
+                "must be a header name of letters, digits, '-', '_' or '.'")
+            ?? (Client != TrafficClient.Echo ? FindRequestError(naming) : null)
+            ?? Fits(naming, !Tls || Client != TrafficClient.Echo, nameof(Tls), Tls, "is for the http, h2 and grpc clients; the echo client speaks no TLS")
+            ?? Fits(naming, TlsTrust is null || (Tls && TlsTrust.Count > 0), nameof(TlsTrust), null,
+                TlsTrust is { Count: 0 } ? "holds no certificate" : $"is given but {naming.NameOf(nameof(Tls))} is off");
+    }
+
+    /// <summary>The errors of an HTTP, HTTP/2 or gRPC run's options.</summary>
+    private OptionError? FindRequestError(OptionNaming naming)
+    {
+        var minimumRequests = Connections / MaximumPacketInterval.TotalSeconds;
+        return Fits(naming, Enum.IsDefined(Client), nameof(Client), Client, $"must be a {nameof(TrafficClient)}")
+            ?? Fits(naming, Protocol == TrafficProtocol.Tcp, nameof(Protocol), Protocol, $"must be {nameof(TrafficProtocol.Tcp)} for the {Client} client")
+            ?? Rule(naming, TrafficOptionRules.RequestRate, RequestRate)
+            ?? Fits(naming, RequestRate >= minimumRequests, nameof(RequestRate), RequestRate,
+                $"must be at least {minimumRequests:G4} requests/s with {naming.NameOf(nameof(Connections))} {Connections} (one request per connection every {MaximumPacketInterval.TotalDays} days)")
+            ?? Fits(naming, SuccessStatusCodes is null || (SuccessStatusCodes.Count > 0 && SuccessStatusCodes.All(c => c is >= 100 and <= 599)), nameof(SuccessStatusCodes), null,
+                "must hold status codes of 100 to 599, at least one");
+    }
+
+    private static OptionError? Rule<T>(OptionNaming naming, OptionRule<T> rule, T value)
+        where T : struct, IComparable<T>, IFormattable
+        => rule.Problem(value, naming) is { } why ? new OptionError(rule.Name, naming.NameOf(rule.Name), value, why) : null;
+
+    private static OptionError? Fits(OptionNaming naming, bool ok, string option, object? value, string why)
+        => ok ? null : new OptionError(option, naming.NameOf(option), value, why);
+
+    /// <summary>The lowest <see cref="RateKBps"/> for these connections and packet size: one packet per connection every <see cref="MaximumPacketInterval"/>.</summary>
+    private double MinimumRateKBps => (double)EffectivePacketSize * Connections / 1024 / MaximumPacketInterval.TotalSeconds;
 
     /// <summary>A copy of these options.</summary>
     public TrafficOptions Clone() => (TrafficOptions)MemberwiseClone();
-
-    private static void Check(bool ok, string name, string message)
-    {
-        if (!ok)
-        {
-            throw new ArgumentOutOfRangeException(name, $"{name} {message}.");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using Ctraffic.Client;
 using Ctraffic.Testing.Assertions;
+using Ctraffic.Testing.Servers.Internal;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ctraffic.Testing.Containers;
+using Ctraffic.Testing.Network.Internal;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FluentAssertions;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ctraffic.Testing.Network.Internal;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Network;

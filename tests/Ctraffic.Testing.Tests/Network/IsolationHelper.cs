@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Ctraffic.Testing.Containers;
+using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing.Tests.Network;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Testing.Network.Internal;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Network;

@@ -1,3 +1,4 @@
+using Ctraffic.Testing.Network.Internal;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Network;

@@ -1,5 +1,6 @@
 using Ctraffic.Client;
 using FluentAssertions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ctraffic.Testing.Tests.Network;
 
@@ -114,6 +115,51 @@ public class NetworkFaultTests
         report.Window("rate 100/s from server").Retransmits.Should().BeGreaterThan(0);
         Kernel.FaultRules(server.Namespace.Name).Should().NotContain("drop");
         limit.IsApplied.Should().BeFalse();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ApplyForWaitsOnTheNamespacesClock()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Given: a namespace on a fake clock, and a partition applied in it for 10 s of that clock
+        var clock = new FakeTimeProvider();
+        await using var ns = await NetworkNamespace.CreateAsync(ct);
+        ns.TimeProvider = clock;
+        var partition = ns.Partition();
+        var applying = partition.ApplyForAsync(TimeSpan.FromSeconds(10), ct);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!partition.IsApplied && !applying.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        partition.IsApplied.Should().BeTrue();
+
+        // When: the clock moves on by less than the 10 s, then by the rest
+        clock.Advance(TimeSpan.FromSeconds(9.9));
+        var before = applying.IsCompleted;
+        var rulesBefore = Kernel.FaultRules(ns.Name);
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        await applying.WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        // Then: the rule stays in until the clock has moved 10 s on, whatever the real time, and is gone after
+        before.Should().BeFalse();
+        rulesBefore.Should().Contain("drop");
+        partition.IsApplied.Should().BeFalse();
+        Kernel.FaultRules(ns.Name).Should().NotContain("drop");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ANamespaceServersFaultsWaitOnTheServersClock()
+    {
+        KernelFaults.SkipUnlessAvailable();
+        var clock = new FakeTimeProvider();
+
+        await using var server = await NamespaceServer.StartAsync(o => o.TimeProvider = clock, "clocked", TestContext.Current.CancellationToken);
+
+        server.Namespace.TimeProvider.Should().BeSameAs(clock);
     }
 
     /// <summary>

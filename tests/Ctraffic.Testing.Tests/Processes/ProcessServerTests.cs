@@ -1,5 +1,5 @@
 using Ctraffic.Statistics;
-using Ctraffic.Testing.Processes;
+using Ctraffic.Testing.Processes.Internal;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Processes;

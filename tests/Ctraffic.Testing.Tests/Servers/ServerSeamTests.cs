@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ctraffic.Testing.Servers.Internal;
 using FluentAssertions;
 
 namespace Ctraffic.Testing.Tests.Servers;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ctraffic.Testing.Processes;
+namespace Ctraffic.Testing.Processes.Internal;
 
 /// <summary>
 /// Which processes listen on a TCP port, read from <c>/proc</c> (Linux): a reload has taken effect

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ctraffic.Testing.Processes;
+namespace Ctraffic.Testing.Processes.Internal;
 
 /// <summary><c>kill(2)</c>: .NET can only SIGKILL a process (<see cref="System.Diagnostics.Process.Kill()"/>), not signal it or its group.</summary>
 internal static partial class Posix

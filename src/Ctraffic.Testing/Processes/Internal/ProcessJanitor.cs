@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 
-namespace Ctraffic.Testing.Processes;
+namespace Ctraffic.Testing.Processes.Internal;
 
 /// <summary>
 /// Makes sure no server process outlives its test. Each server runs in a process group of its

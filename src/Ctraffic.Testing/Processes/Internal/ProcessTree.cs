@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ctraffic.Testing.Processes;
+namespace Ctraffic.Testing.Processes.Internal;
 
 /// <summary>
 /// The processes below some roots, read from <c>/proc</c> (Linux): nginx's workers under its

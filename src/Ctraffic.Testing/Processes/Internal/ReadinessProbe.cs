@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Ctraffic.Testing.Processes;
+namespace Ctraffic.Testing.Processes.Internal;
 
 /// <summary>One attempt of a <see cref="ProcessReadiness"/> check, bounded by its own time-out.</summary>
 internal static class ReadinessProbe

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>
 /// The addresses of test namespaces: a /30 of 198.18.0.0/16 each (half of 198.18.0.0/15, the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>
 /// A name claimed on this machine, for as long as its owner holds it: the file

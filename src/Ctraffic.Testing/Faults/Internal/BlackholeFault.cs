@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary><see cref="Fault.Blackhole"/>: the chunk is read and thrown away; the connection stays open and says nothing.</summary>
 internal sealed record BlackholeFault : Fault

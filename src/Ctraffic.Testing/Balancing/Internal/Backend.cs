@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Ctraffic.Testing.Relay;
 
-namespace Ctraffic.Testing.Balancing;
+namespace Ctraffic.Testing.Balancing.Internal;
 
 /// <summary>A server in a balancer's pool: its open connections, whether it drains, which of its addresses is next.</summary>
 internal sealed class Backend(CtrafficServer server, bool owned)

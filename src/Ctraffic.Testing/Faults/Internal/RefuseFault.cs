@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Refuse"/>: acts on new connections only, where the proxy accepts them (see

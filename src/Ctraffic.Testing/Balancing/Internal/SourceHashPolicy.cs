@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing;
+namespace Ctraffic.Testing.Balancing.Internal;
 
 /// <summary>
 /// A hash of the client's IP address (not its port) modulo the backends: one source stays on one

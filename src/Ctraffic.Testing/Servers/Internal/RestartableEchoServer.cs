@@ -1,6 +1,6 @@
 using Ctraffic.Server;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Servers.Internal;
 
 /// <summary>
 /// An echo server that is killed, stopped and started again on the very address it first got:

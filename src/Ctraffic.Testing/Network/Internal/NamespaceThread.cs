@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>
 /// Runs code inside a network namespace: on a thread of its own that joins the namespace with

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>The system calls of <c>Network/</c>: <c>setns(2)</c>, <c>geteuid(2)</c> and <c>flock(2)</c>.</summary>
 internal static partial class NativeMethods

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Loss"/>: each UDP datagram is dropped with the probability, drawn alone —

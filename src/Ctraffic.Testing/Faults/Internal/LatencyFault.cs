@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Latency"/>: each chunk is written <c>latency ± jitter</c> after it was read.

@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Reset"/>: at the chunk, both sockets of the connection are closed with a zero

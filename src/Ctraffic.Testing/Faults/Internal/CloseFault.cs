@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Close"/>: at the chunk, both sockets of the connection are shut down for

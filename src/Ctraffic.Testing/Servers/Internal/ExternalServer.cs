@@ -1,6 +1,6 @@
 using Ctraffic.Testing.Relay;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Servers.Internal;
 
 /// <summary>The system under test at one or several addresses: no disruptions of its own.</summary>
 internal sealed class ExternalServer : CtrafficServer

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>
 /// Runs <c>ip</c> and <c>nft</c> (iproute2 and nftables) as child processes, each bounded in time;

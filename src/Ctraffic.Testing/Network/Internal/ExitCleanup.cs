@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Network.Internal;
 
 /// <summary>
 /// Clean-up actions that run once when the process ends: a normal exit (<c>ProcessExit</c>), or

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing;
+namespace Ctraffic.Testing.Balancing.Internal;
 
 /// <summary>Each backend in turn: N connections over k backends give each N/k (±1).</summary>
 internal sealed class RoundRobinPolicy : IBalancingPolicy

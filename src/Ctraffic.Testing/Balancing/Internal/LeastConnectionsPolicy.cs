@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing;
+namespace Ctraffic.Testing.Balancing.Internal;
 
 /// <summary>
 /// The backend with the fewest open connections; among equals, the first at or after a turning

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ctraffic.Testing.Faults.Internal;
 
-namespace Ctraffic.Testing;
+namespace Ctraffic.Testing.Faults.Internal;
 
 /// <summary>
 /// <see cref="Fault.Bandwidth"/>: each direction of each connection is a link of the given rate;

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing;
+namespace Ctraffic.Testing.Balancing.Internal;
 
 /// <summary>Picks the backend of a new connection among those that take new connections.</summary>
 internal interface IBalancingPolicy
