@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Ctraffic.Reports;
 using Ctraffic.Testing.Network.Internal;
 
 namespace Ctraffic.Testing;
@@ -41,13 +42,14 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
         """;
 
     private readonly NetworkNamespace _namespace;
-    private readonly string _verdict;
+    private readonly string _condition;
     private readonly NetworkDirection _direction;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Chain, int Handle)[] _rules = [];
     private IDisposable? _span;
+    private DisruptionContact? _contact;
 
-    internal NetworkFault(NetworkNamespace ns, string what, string verdict, NetworkDirection direction)
+    internal NetworkFault(NetworkNamespace ns, string what, string condition, NetworkDirection direction)
     {
         if (!Enum.IsDefined(direction))
         {
@@ -55,7 +57,7 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
         }
 
         _namespace = ns;
-        _verdict = verdict;
+        _condition = condition;
         _direction = direction;
         Name = direction switch
         {
@@ -74,8 +76,19 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     /// <summary>Whether its rules are in the namespace now.</summary>
     public bool IsApplied => Volatile.Read(ref _span) is not null;
 
-    /// <summary>The nftables rules it adds, e.g. <c>add rule inet ctraffic in iifname "eth0" drop</c>.</summary>
-    public IReadOnlyList<string> Rules => [.. Chains().Select(c => $"add rule inet ctraffic {c} {Match(c)} {_verdict}")];
+    /// <summary>
+    /// The nftables rules it adds, e.g. <c>add rule inet ctraffic in iifname "eth0" counter drop</c>:
+    /// each counts the packets it drops, which the disruption's <see cref="DisruptionContact"/> gives
+    /// once the fault is removed.
+    /// </summary>
+    public IReadOnlyList<string> Rules => [.. Chains().Select(c => $"add rule inet ctraffic {c} {Match(c)} {(_condition.Length == 0 ? "" : _condition + " ")}counter drop")];
+
+    /// <summary>
+    /// What the fault dropped while it was on (its rules' counters, read as it is removed):
+    /// <see langword="null"/> before that. <see cref="DisruptionContact.Connections"/> is 0: the
+    /// kernel counts packets, not connections.
+    /// </summary>
+    public DisruptionContact? Contact => Volatile.Read(ref _contact);
 
     /// <summary>Puts the rules on (one nft transaction) and opens the disruption <see cref="Name"/>.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -119,8 +132,9 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
             }
 
             _rules = [.. chains.Zip(handles)];
+            Volatile.Write(ref _contact, null);
             var wait = duration is { } d ? Task.Delay(d, _namespace.TimeProvider, cancellationToken) : Task.CompletedTask;
-            Volatile.Write(ref _span, BeginDisruption(Name));
+            Volatile.Write(ref _span, BeginDisruption(Name, () => Contact ?? throw new InvalidOperationException($"'{Name}' counts what it dropped when it is removed")));
             return wait;
         }
         finally
@@ -143,6 +157,7 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
                 return;
             }
 
+            Volatile.Write(ref _contact, await CountAsync(cancellationToken).ConfigureAwait(false));
             var script = new StringBuilder();
             foreach (var (chain, handle) in _rules)
             {
@@ -210,6 +225,25 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
         Interlocked.Exchange(ref _span, null)?.Dispose();
     }
 
+    /// <summary>What the rules dropped so far: the sum of their counters (a rule's line reads <c>… counter packets P bytes B drop # handle H</c>).</summary>
+    private async Task<DisruptionContact> CountAsync(CancellationToken cancellationToken)
+    {
+        // One list of the table: nft fails a script of several list commands.
+        var listed = await NetworkCommand.NftListAsync(_namespace.Name, "list table inet ctraffic\n", cancellationToken).ConfigureAwait(false);
+        var (packets, bytes) = (0L, 0L);
+        foreach (Match m in CounterPattern().Matches(listed))
+        {
+            var handle = int.Parse(m.Groups[3].ValueSpan, CultureInfo.InvariantCulture);
+            if (_rules.Any(r => r.Handle == handle))
+            {
+                packets += long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+                bytes += long.Parse(m.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new DisruptionContact($"nftables in {_namespace.Name}", 0, packets, bytes);
+    }
+
     private IEnumerable<string> Chains() => _direction switch
     {
         NetworkDirection.ToServer => ["in"],
@@ -221,4 +255,7 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
 
     [GeneratedRegex(@"# handle (\d+)")]
     private static partial Regex HandlePattern();
+
+    [GeneratedRegex(@"counter packets (\d+) bytes (\d+) drop # handle (\d+)")]
+    private static partial Regex CounterPattern();
 }

@@ -137,14 +137,14 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(percent, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         var basisPoints = (int)Math.Round(percent * 100);
-        return Add(new NetworkFault(this, $"loss {percent:0.##}%", $"numgen random mod 10000 < {basisPoints} drop", direction));
+        return Add(new NetworkFault(this, $"loss {percent:0.##}%", $"numgen random mod 10000 < {basisPoints}", direction));
     }
 
     /// <summary>A fault that drops every packet — a partition — marked <c>"partition"</c>. Not applied yet.</summary>
     /// <param name="direction">Which packets; one way only is an asymmetric partition.</param>
     /// <returns>The fault; <see cref="NetworkFault.ApplyAsync"/> puts it on.</returns>
     public NetworkFault Partition(NetworkDirection direction = NetworkDirection.Both)
-        => Add(new NetworkFault(this, "partition", "drop", direction));
+        => Add(new NetworkFault(this, "partition", "", direction));
 
     /// <summary>A fault that drops the packets above <paramref name="packetsPerSecond"/> (nftables <c>limit rate over</c>), marked <c>"rate 100/s"</c>. Not applied yet.</summary>
     /// <param name="packetsPerSecond">Packets let through per second, each way that the direction takes; positive.</param>
@@ -153,7 +153,7 @@ public sealed class NetworkNamespace : DisruptionSource, IAsyncDisposable
     public NetworkFault RateLimit(int packetsPerSecond, NetworkDirection direction = NetworkDirection.Both)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(packetsPerSecond, 0);
-        return Add(new NetworkFault(this, $"rate {packetsPerSecond}/s", $"limit rate over {packetsPerSecond}/second drop", direction));
+        return Add(new NetworkFault(this, $"rate {packetsPerSecond}/s", $"limit rate over {packetsPerSecond}/second", direction));
     }
 
     /// <summary>

@@ -2,12 +2,13 @@ namespace Ctraffic.Reports;
 
 /// <summary>
 /// What crossed a disruption, as the thing that made it saw it: a fault proxy counts the
-/// connections, chunks and bytes each of its faults acted on. It tells a fault that hit nothing
+/// connections, chunks and bytes each of its faults acted on; a kernel fault
+/// (<c>NetworkFault</c>) the packets and bytes its nftables rules dropped. It tells a fault that hit nothing
 /// (the traffic went another way) from one that hit traffic that did not mind.
 /// </summary>
 /// <param name="Source">What made the disruption and counted, e.g. <c>proxy backend-1</c>.</param>
-/// <param name="Connections">Connections (UDP: client sources) the disruption acted on.</param>
-/// <param name="Packets">Chunks it acted on: TCP reads as the source saw them (an echo packet, or a part of one), UDP datagrams.</param>
+/// <param name="Connections">Connections (UDP: client sources) the disruption acted on; 0 where the source counts packets only (a kernel fault's nftables counters).</param>
+/// <param name="Packets">Chunks it acted on: TCP reads as the source saw them (an echo packet, or a part of one), UDP datagrams; for a kernel fault, IP packets dropped.</param>
 /// <param name="Bytes">Bytes of those chunks.</param>
 public sealed record DisruptionContact(string Source, long Connections, long Packets, long Bytes)
 {
@@ -16,7 +17,7 @@ public sealed record DisruptionContact(string Source, long Connections, long Pac
 
     /// <inheritdoc/>
     public override string ToString()
-        => Touched
-            ? $"{Packets} {(Packets == 1 ? "packet" : "packets")} ({Bytes} bytes) on {Connections} {(Connections == 1 ? "connection" : "connections")} crossed it on {Source}"
-            : $"no traffic crossed it on {Source}";
+        => !Touched ? $"no traffic crossed it on {Source}"
+            : Connections == 0 ? $"{Packets} {(Packets == 1 ? "packet" : "packets")} ({Bytes} bytes) crossed it on {Source}"
+            : $"{Packets} {(Packets == 1 ? "packet" : "packets")} ({Bytes} bytes) on {Connections} {(Connections == 1 ? "connection" : "connections")} crossed it on {Source}";
 }

@@ -42,9 +42,15 @@ public class NetworkFaultTests
         await using var steady = await SteadyAsync("partitioned", connections: 10, rateKBps: 200, TimeSpan.FromMilliseconds(100), ct, udp: true);
         var (server, traffic) = (steady.Server, steady.Traffic);
 
-        // When: nothing gets through for 2 s.
+        // When: nothing gets through for 2 s; then a loss in a namespace the traffic does not cross.
         await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), ct);
+        await using (var aside = await NetworkNamespace.CreateAsync(ct))
+        using (aside.RecordOn(traffic))
+        {
+            await aside.PacketLoss(50).ApplyForAsync(TimeSpan.FromSeconds(0.3), ct);
+        }
+
         var report = await traffic.StopAsync(ct);
 
         // Then: the rule was in for 2 s and the time nft takes to delete it (the span of the mark,
@@ -61,8 +67,18 @@ public class NetworkFaultTests
         window.Lost.Should().BeGreaterThan(0);
         report.Between(TimeSpan.Zero, mark.Time - TimeSpan.FromMilliseconds(200)).Lost.Should().Be(0);
         report.Should().HaveLostNoConnections();
+
+        // The rules counted what they dropped: every datagram lost in the window and more (the
+        // echoes in flight as it began); the loss no traffic crossed is called out.
+        var dropped = report.Disruptions.Single(d => d.Name == "partition").Contact!;
+        dropped.Packets.Should().BeGreaterThanOrEqualTo(window.Lost);
+        dropped.Source.Should().Be($"nftables in {server.Namespace.Name}");
+        report.Should().HaveHitTraffic("partition");
+        var missed = report.Disruptions.Single(d => d.Name == "loss 50%");
+        missed.TouchedTraffic.Should().BeFalse();
+        missed.Contact!.ToString().Should().StartWith("no traffic crossed it on nftables in ");
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"UDP partition {lasted.TotalSeconds:0.000} s: run outage {window.LongestRunOutage.TotalSeconds:0.000} s, lost {window.Lost} of {window.Sent}");
+            $"UDP partition {lasted.TotalSeconds:0.000} s: {dropped}; run outage {window.LongestRunOutage.TotalSeconds:0.000} s, lost {window.Lost} of {window.Sent}");
     }
 
     [Fact(Timeout = 60_000)]
@@ -75,9 +91,15 @@ public class NetworkFaultTests
         await using var steady = await SteadyAsync("partitioned", connections: 10, rateKBps: 200, TimeSpan.FromSeconds(5), ct);
         var (server, traffic) = (steady.Server, steady.Traffic);
 
-        // When: nothing gets through for 2 s.
+        // When: nothing gets through for 2 s; then a loss in a namespace the traffic does not cross.
         await server.Namespace.Partition().ApplyForAsync(TimeSpan.FromSeconds(2), ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), ct);
+        await using (var aside = await NetworkNamespace.CreateAsync(ct))
+        using (aside.RecordOn(traffic))
+        {
+            await aside.PacketLoss(50).ApplyForAsync(TimeSpan.FromSeconds(0.3), ct);
+        }
+
         var report = await traffic.StopAsync(ct);
 
         // Then: no connection was lost; the outage is the partition and the wait for the next
@@ -105,7 +127,7 @@ public class NetworkFaultTests
         // When: the server's answers are limited to 100 packets a second for 2 s.
         var limit = server.Namespace.RateLimit(100, NetworkDirection.FromServer);
         await limit.ApplyAsync(ct);
-        Kernel.Rules(server.Namespace.Name).Should().Contain("oifname \"eth0\" limit rate over 100/second drop");
+        Kernel.Rules(server.Namespace.Name).Should().Contain("oifname \"eth0\" limit rate over 100/second counter packets");
         await Task.Delay(TimeSpan.FromSeconds(2), ct); // the time under the limit
         await limit.RemoveAsync(ct);
         await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);

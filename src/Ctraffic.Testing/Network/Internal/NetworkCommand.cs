@@ -30,9 +30,16 @@ internal static class NetworkCommand
     /// <param name="echo">Whether nft echoes the rules it added with their handles (<c>--echo --handle</c>).</param>
     /// <param name="cancellationToken">Stops waiting (the command is killed).</param>
     public static Task<string> NftAsync(string? netns, string script, bool echo, CancellationToken cancellationToken)
+        => NftAsync(netns, script, echo ? ["--echo", "--handle"] : [], cancellationToken);
+
+    /// <summary>Runs the nft list commands of <paramref name="script"/> in <paramref name="netns"/>: their output, each rule with its handle.</summary>
+    public static Task<string> NftListAsync(string? netns, string script, CancellationToken cancellationToken)
+        => NftAsync(netns, script, ["--handle"], cancellationToken);
+
+    private static Task<string> NftAsync(string? netns, string script, string[] flags, CancellationToken cancellationToken)
     {
         // ip netns exec looks its command up in PATH: give it the absolute path.
-        var nft = echo ? new[] { PathOf("nft"), "--echo", "--handle", "-f", "-" } : [PathOf("nft"), "-f", "-"];
+        string[] nft = [PathOf("nft"), .. flags, "-f", "-"];
         return netns is null
             ? RunAsync(nft[0], nft[1..], script, cancellationToken)
             : RunAsync("ip", ["netns", "exec", netns, .. nft], script, cancellationToken);
