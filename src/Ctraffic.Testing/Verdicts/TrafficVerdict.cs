@@ -56,7 +56,10 @@ public sealed class TrafficVerdict
     /// <summary>A verdict that fails with <paramref name="actual"/>'s text unless <paramref name="passed"/>: the text is made only for a failure.</summary>
     internal static TrafficVerdict Of(bool passed, string expectation, Func<string> actual) => passed ? Pass(expectation) : Fail(expectation, actual());
 
-    /// <summary>The reason as FluentAssertions puts it in its messages: formatted, <c>because</c> before it unless it starts with it, a blank before that.</summary>
+    /// <summary>
+    /// The reason as FluentAssertions puts it in its messages: formatted, <c>because</c> after its
+    /// leading blanks unless it starts with it, and a blank before it unless it has one.
+    /// </summary>
     private static string Reason(string because, object[] becauseArgs)
     {
         var reason = because ?? "";
@@ -80,7 +83,7 @@ public sealed class TrafficVerdict
         var text = reason.TrimStart(Blanks);
         if (!text.StartsWith("because", StringComparison.OrdinalIgnoreCase))
         {
-            reason = "because " + text;
+            reason = reason[..^text.Length] + "because " + text;
         }
 
         return reason[0] is ' ' or '\t' or '\r' or '\n' ? reason : " " + reason;
