@@ -1,6 +1,6 @@
 using AwesomeAssertions.Execution;
-using Ctraffic.Reports;
 using Ctraffic.Testing;
+using Ctraffic.Testing.Tests.Verdicts;
 using Ctraffic.Testing.Verdicts;
 
 namespace Ctraffic.Testing.AwesomeAssertions.Tests;
@@ -18,7 +18,7 @@ public class AwesomeAssertionsTests
     public async Task AFailedAssertionHasTheMessageOfTheNeutralCheck()
     {
         // Given a run whose server was killed: every connection was lost in the kill's window
-        var kill = await KilledServerWindowAsync();
+        var kill = await KilledServerRun.WindowAsync(Ct);
 
         // When an assertion that nothing was lost fails, with a reason
         var thrown = Assert.ThrowsAny<Exception>(() => kill.Should().HaveLostNoConnections("the fail-over must be {0}", "seamless"));
@@ -33,7 +33,7 @@ public class AwesomeAssertionsTests
     public async Task AnAssertionScopeCollectsEveryFailure()
     {
         // Given a run whose server was killed
-        var kill = await KilledServerWindowAsync();
+        var kill = await KilledServerRun.WindowAsync(Ct);
 
         // When two assertions fail in one scope, and one passes (as with AwesomeAssertions' own
         // assertions, what is chained with .And after a failure in a scope is not evaluated)
@@ -65,18 +65,5 @@ public class AwesomeAssertionsTests
             .And.HaveRttPercentileAtMost(99, TimeSpan.FromSeconds(1));
         report.Connections.Should().Be(2);
         report.LostConnections.Should().BeEmpty();
-    }
-
-    /// <summary>The window of a kill of the server of 2 connections, which lost both of them.</summary>
-    private static async Task<TrafficReport> KilledServerWindowAsync()
-    {
-        await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
-        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 2; o.Server = server; });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
-        await server.KillAsync(Ct);
-        await server.StartAsync(Ct);
-        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
-        var report = await traffic.StopAsync(Ct);
-        return report.Window("kill backend-1");
     }
 }

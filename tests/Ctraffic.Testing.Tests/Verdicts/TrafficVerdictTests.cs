@@ -1,4 +1,3 @@
-using Ctraffic.Reports;
 using Ctraffic.Testing.Verdicts;
 using FluentAssertions;
 using FluentAssertions.Execution;
@@ -36,7 +35,7 @@ public class TrafficVerdictTests
     public async Task AFailedCheckThrowsTheMessageOfTheFluentAssertion()
     {
         // Given a run whose server was killed: every connection was lost in the kill's window
-        var kill = await KilledServerWindowAsync();
+        var kill = await KilledServerRun.WindowAsync(Ct);
 
         // When the window is checked without an assertion library, and with FluentAssertions
         var verdict = TrafficVerdicts.LostNoConnections(kill);
@@ -55,7 +54,7 @@ public class TrafficVerdictTests
     public async Task TheReasonIsWordedAsFluentAssertionsWordsIt()
     {
         // Given a failed check
-        var kill = await KilledServerWindowAsync();
+        var kill = await KilledServerRun.WindowAsync(Ct);
         var verdict = TrafficVerdicts.LostConnections(kill, 0);
 
         // Then each way of giving a reason reads the same in both messages
@@ -80,7 +79,7 @@ public class TrafficVerdictTests
     public async Task AnAssertionScopeCollectsTheFailuresOfTheFluentAssertions()
     {
         // Given a run whose server was killed
-        var kill = await KilledServerWindowAsync();
+        var kill = await KilledServerRun.WindowAsync(Ct);
 
         // When two assertions fail in one scope
         var scope = () =>
@@ -108,18 +107,5 @@ public class TrafficVerdictTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TrafficVerdicts.RttPercentileAtMost(report, 95, TimeSpan.FromSeconds(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => TrafficVerdicts.AvailabilityAtLeast(report, 0));
         Assert.Throws<ArgumentNullException>(() => TrafficVerdicts.LostNoPackets(null!));
-    }
-
-    /// <summary>The window of a kill of the server of 2 connections, which lost both of them.</summary>
-    private static async Task<TrafficReport> KilledServerWindowAsync()
-    {
-        await using var server = CtrafficServer.InProcess(s => s.HostName = "backend-1");
-        await using var traffic = CtrafficFixture.Start(o => { o.Connections = 2; o.Server = server; });
-        await traffic.WaitForSteadyStateAsync(cancellationToken: Ct);
-        await server.KillAsync(Ct);
-        await server.StartAsync(Ct);
-        await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(5), Ct);
-        var report = await traffic.StopAsync(Ct);
-        return report.Window("kill backend-1");
     }
 }
