@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using Ctraffic.Testing;
-using FluentAssertions;
 
 namespace Ctraffic.Examples;
 

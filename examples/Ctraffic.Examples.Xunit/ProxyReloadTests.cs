@@ -1,6 +1,5 @@
 using Ctraffic.Statistics;
 using Ctraffic.Testing;
-using FluentAssertions;
 
 namespace Ctraffic.Examples;
 

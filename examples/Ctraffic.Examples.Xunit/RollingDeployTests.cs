@@ -2,7 +2,6 @@ using Ctraffic.Client;
 using Ctraffic.Examples.AspNetCore;
 using Ctraffic.Testing;
 using Ctraffic.Testing.Assertions;
-using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ctraffic.Examples;

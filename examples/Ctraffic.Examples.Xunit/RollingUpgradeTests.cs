@@ -1,6 +1,5 @@
 using Ctraffic.Reports;
 using Ctraffic.Testing;
-using FluentAssertions;
 
 namespace Ctraffic.Examples;
 

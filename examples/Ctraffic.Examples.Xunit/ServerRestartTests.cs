@@ -1,5 +1,4 @@
 using Ctraffic.Testing;
-using FluentAssertions;
 
 namespace Ctraffic.Examples;
 

@@ -5,6 +5,7 @@ using Ctraffic.Cli.Flags;
 using Ctraffic.Cli.Input;
 using Ctraffic.Cli.Output;
 using Ctraffic.Client;
+using Ctraffic.Reports;
 using Ctraffic.Server;
 using Ctraffic.Server.Http;
 using Ctraffic.Statistics;
@@ -62,6 +63,11 @@ internal static class ClientCommand
             if (o.StatsDetail != StatisticsDetail.None)
             {
                 await StandardOutput.WriteAsync(stdout, run.GetReport().ToStatisticsJson(o.StatsDetail) + Environment.NewLine).ConfigureAwait(false);
+            }
+
+            if (o.Report.Length > 0 && !await WriteReportAsync(o.Report, run, stderr).ConfigureAwait(false))
+            {
+                return CtrafficCommand.ExitFailure;
             }
 
             switch (stats.EndReason)
@@ -128,6 +134,24 @@ internal static class ClientCommand
         catch (Exception ex) when (FileErrors.IsFileError(ex))
         {
             throw new UsageException(Bad($"open {path}: {FileErrors.Reason(ex)}"));
+        }
+    }
+
+    /// <summary>
+    /// Writes the run's report (<see cref="ReportHtml"/>: service level, timeline, outages, hosts, round
+    /// trips) to <paramref name="path"/>; a file that cannot be written is one error line, as a plot's is.
+    /// </summary>
+    private static async Task<bool> WriteReportAsync(string path, TrafficRun run, TextWriter stderr)
+    {
+        try
+        {
+            await File.WriteAllTextAsync(path, ReportHtml.Write(run.GetReport()), new UTF8Encoding(false), CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (FileErrors.IsFileError(ex))
+        {
+            await stderr.WriteLineAsync(CtrafficCommand.LogLine($"write {path}: {FileErrors.Reason(ex)}")).ConfigureAwait(false);
+            return false;
         }
     }
 

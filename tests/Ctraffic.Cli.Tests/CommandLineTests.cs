@@ -5,7 +5,8 @@ namespace Ctraffic.Cli.Tests;
 /// <summary>The command's answers to the command line itself, run in-process.</summary>
 public class CommandLineTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    /// <summary>The command run in-process with <paramref name="args"/>: its exit code, stdout and stderr.</summary>
+    internal static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

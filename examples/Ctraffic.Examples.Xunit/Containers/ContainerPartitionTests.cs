@@ -1,6 +1,5 @@
 using Ctraffic.Testing;
 using Ctraffic.Testing.Containers;
-using FluentAssertions;
 
 namespace Ctraffic.Examples.Containers;
 

@@ -1,7 +1,6 @@
 using Ctraffic.Reports;
 using Ctraffic.Testing;
 using Ctraffic.Testing.Containers;
-using FluentAssertions;
 
 namespace Ctraffic.Examples.Containers;
 

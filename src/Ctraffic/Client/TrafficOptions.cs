@@ -157,6 +157,18 @@ public sealed class TrafficOptions
     /// <summary>The clock of the run. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Where the run's meter (<see cref="Telemetry.CtrafficTelemetry.MeterName"/>) comes from: the
+    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/> of an application's or a test host's
+    /// services (<c>services.GetRequiredService&lt;IMeterFactory&gt;()</c>), so that its metrics are
+    /// scoped to that container. The factory owns the meter and disposes it with itself; it may give
+    /// runs with the same tags (the same address, transport and client) one meter, whose counters
+    /// then add up both. A run's observable instruments report nothing once the run ended.
+    /// <see langword="null"/>: the run creates its own meter and disposes it when it ends.
+    /// The default value is <see langword="null"/>.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>The packet size actually used: <see cref="PacketSize"/>, at least 64.</summary>
     public int EffectivePacketSize => Math.Max(MinimumPacketSize, PacketSize);
 

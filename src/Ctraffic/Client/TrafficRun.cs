@@ -64,7 +64,7 @@ public sealed class TrafficRun : IAsyncDisposable
 
         _target = Target(options.Address);
         _meter = new TrafficMeter(_target, options.Protocol == TrafficProtocol.Udp ? "udp" : "tcp", ClientName(options.Client),
-            () => Snapshot().Active, () => _recorder!.InOutage(_time.GetTimestamp()));
+            () => Snapshot().Active, () => _recorder!.InOutage(_time.GetTimestamp()), options.MeterFactory);
         _recorder = new TrafficRecorder(options.Connections, options.Connections * options.Retries, _clock, _intervalTicks, _clock.ToTicks(options.OutageThreshold), options.HostRoundTrips, _meter);
         Action<TrafficEndReason> requestStop = RequestStop;
         _ends = options.Protocol == TrafficProtocol.Tcp ? EndWatch.TryCreate(EndSeen) : null;

@@ -14,6 +14,7 @@ internal sealed class TrafficMeter : IDisposable
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _answered;
     private readonly Counter<long> _lost;
@@ -21,11 +22,16 @@ internal sealed class TrafficMeter : IDisposable
     private readonly Counter<long> _lostConnections;
     private readonly Histogram<double> _roundTrip;
     private readonly Histogram<double> _outage;
+    private volatile bool _ended;
 
-    /// <summary>Creates the meter of a run to <paramref name="address"/> and its instruments; the two callbacks give the connections open and in an outage now.</summary>
-    public TrafficMeter(HostPort address, string transport, string client, Func<int> active, Func<int> inOutage)
+    /// <summary>
+    /// Creates the meter of a run to <paramref name="address"/> and its instruments; the two callbacks
+    /// give the connections open and in an outage now. With a <paramref name="factory"/> the meter is
+    /// the factory's (which may give runs with the same tags one meter, and disposes it itself).
+    /// </summary>
+    public TrafficMeter(HostPort address, string transport, string client, Func<int> active, Func<int> inOutage, IMeterFactory? factory = null)
     {
-        _meter = new Meter(new MeterOptions(CtrafficTelemetry.MeterName)
+        var options = new MeterOptions(CtrafficTelemetry.MeterName)
         {
             Version = typeof(TrafficMeter).Assembly.GetName().Version?.ToString(),
             Tags =
@@ -35,7 +41,9 @@ internal sealed class TrafficMeter : IDisposable
                 new("network.transport", transport),
                 new("ctraffic.client", client),
             ],
-        });
+        };
+        _meter = factory?.Create(options) ?? new Meter(options);
+        _ownsMeter = factory is null;
         _sent = _meter.CreateCounter<long>(CtrafficTelemetry.PacketsSent, "{packet}", "Packets (requests) written.");
         _answered = _meter.CreateCounter<long>(CtrafficTelemetry.PacketsAnswered, "{packet}", "Packets answered: echoes, successful responses.");
         _lost = _meter.CreateCounter<long>(CtrafficTelemetry.PacketsLost, "{packet}", "Packets lost: no reply, in flight on a lost connection, failed or error response.");
@@ -45,8 +53,9 @@ internal sealed class TrafficMeter : IDisposable
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
         _outage = _meter.CreateHistogram(CtrafficTelemetry.OutageDuration, "s", "Outages of single connections: no echo for longer than one packet interval plus the outage threshold.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
-        _meter.CreateObservableUpDownCounter(CtrafficTelemetry.ConnectionsActive, active, "{connection}", "Connections open now.");
-        _meter.CreateObservableUpDownCounter(CtrafficTelemetry.ConnectionsInOutage, inOutage, "{connection}", "Open connections in an outage now.");
+        // Observed while the run lasts: a factory's meter outlives it, and an ended run has nothing open.
+        _meter.CreateObservableUpDownCounter(CtrafficTelemetry.ConnectionsActive, () => Observe(active), "{connection}", "Connections open now.");
+        _meter.CreateObservableUpDownCounter(CtrafficTelemetry.ConnectionsInOutage, () => Observe(inOutage), "{connection}", "Open connections in an outage now.");
     }
 
     public void Sent() => _sent.Add(1);
@@ -71,7 +80,16 @@ internal sealed class TrafficMeter : IDisposable
         }
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        _ended = true;
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private IEnumerable<Measurement<int>> Observe(Func<int> value) => _ended ? [] : [new Measurement<int>(value())];
 
     /// <summary>The end kind as a tag value: <c>peer_closed</c>, <c>reset</c>, <c>read_timeout</c>, ...</summary>
     internal static string EndKindName(ConnectionEndKind kind) => kind switch

@@ -57,7 +57,7 @@ public sealed class FirstHourTests(PackedLibraries packed) : IDisposable
         // Then the first test passed, with the package just packed (the newest in the feed)
         test.Should().Contain("succeeded: 1").And.Contain("failed: 0");
         var assets = await File.ReadAllTextAsync(Path.Combine(project, "obj", "project.assets.json"), ct);
-        assets.Should().Contain($"\"{package}/{packed.Version}\"");
+        assets.Should().Contain($"\"{package}/{packed.Version}\"").And.Contain($"\"Ctraffic.Testing.FluentAssertions/{packed.Version}\"");
     }
 
     /// <summary>HOME (and so the template hive, NuGet's user configuration and package folder) in the test's folder.</summary>

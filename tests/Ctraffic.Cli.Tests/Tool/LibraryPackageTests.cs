@@ -18,19 +18,16 @@ namespace Ctraffic.Cli.Tests.Tool;
 public sealed class LibraryPackageTests(PackedLibraries packed) : IDisposable
 {
     private static readonly string[] Libraries =
-        ["Ctraffic", "Ctraffic.Server", "Ctraffic.Testing", "Ctraffic.Testing.Containers", "Ctraffic.Testing.Xunit", "Ctraffic.Testing.NUnit"];
+        ["Ctraffic", "Ctraffic.Server", "Ctraffic.Testing", "Ctraffic.Testing.Containers", "Ctraffic.Testing.Xunit", "Ctraffic.Testing.NUnit",
+         "Ctraffic.Testing.FluentAssertions", "Ctraffic.Testing.AwesomeAssertions"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("ctraffic-libs-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task AFreshTestProjectRunsAResilienceTestWithThePackedLibraries()
+    public void EveryLibraryHasItsPackageWithWhatNuGetShows()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(Packing.Deadline);
-        var ct = deadline.Token;
-
         // Given the libraries packed into a folder feed, with the version build/pack.sh gives every
         // pack (Directory.Build.props's with a time stamp, so no cached package ever shadows it)
         var feed = packed.Feed;
@@ -44,10 +41,46 @@ public sealed class LibraryPackageTests(PackedLibraries packed) : IDisposable
             PackageChecks(Path.Combine(feed, $"{id}.{version}.nupkg"), id);
         }
 
+        // ... and only the assertion packages bring an assertion library
+        foreach (var id in Libraries)
+        {
+            var dependencies = Dependencies(Path.Combine(feed, $"{id}.{version}.nupkg"), id);
+            var libraries = dependencies.Where(d => d is "FluentAssertions" or "AwesomeAssertions").ToList();
+            var expected = id switch
+            {
+                "Ctraffic.Testing.FluentAssertions" => ["FluentAssertions"],
+                "Ctraffic.Testing.AwesomeAssertions" => ["AwesomeAssertions"],
+                _ => Array.Empty<string>(),
+            };
+            libraries.Should().Equal(expected, $"{id} depends on {(expected.Length == 0 ? "no assertion library" : expected[0])}");
+        }
+    }
+
+    /// <summary>
+    /// A new xUnit v3 test project outside the repository references Ctraffic.Testing.Xunit from the
+    /// feed, and the assertion package of <paramref name="library"/> (none: plain <c>Assert</c>), and
+    /// runs the server-restart example: the FluentAssertions example unchanged with either library.
+    /// </summary>
+    [Theory]
+    [InlineData("FluentAssertions", "ServerRestartTests.cs")]
+    [InlineData("AwesomeAssertions", "ServerRestartTests.cs")]
+    [InlineData("", "ServerRestartPlainAssertTests.cs")]
+    public async Task AFreshTestProjectRunsAResilienceTestWithThePackedLibraries(string library, string example)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(Packing.Deadline);
+        var ct = deadline.Token;
+        var feed = packed.Feed;
+        var version = packed.Version;
+
         // When a new xUnit v3 test project outside the repository references Ctraffic.Testing.Xunit
-        // from that feed and holds the server-restart example
+        // (and the assertion package) from that feed and holds the server-restart example
         var project = Directory.CreateDirectory(Path.Combine(_dir, "consumer")).FullName;
         Packing.WriteNuGetConfig(project, feed, withNuGetOrg: true);
+        var assertions = library.Length == 0 ? "" : $"""
+            <PackageReference Include="Ctraffic.Testing.{library}" Version="{version}" />
+                <Using Include="{library}" />
+            """;
         await File.WriteAllTextAsync(Path.Combine(project, "Consumer.Tests.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -60,25 +93,29 @@ public sealed class LibraryPackageTests(PackedLibraries packed) : IDisposable
               <ItemGroup>
                 <PackageReference Include="Ctraffic.Testing.Xunit" Version="{version}" />
                 <PackageReference Include="xunit.v3" Version="{XunitVersion}" />
+                {assertions}
               </ItemGroup>
               <ItemGroup>
                 <Using Include="Xunit" />
               </ItemGroup>
             </Project>
             """, ct);
-        var example = await File.ReadAllTextAsync(Path.Combine(Packing.Root, "examples", "Ctraffic.Examples.Xunit", "ServerRestartTests.cs"), ct);
-        await File.WriteAllTextAsync(Path.Combine(project, "ServerRestartTests.cs"), example.Replace("namespace Ctraffic.Examples;", "namespace Consumer.Tests;", StringComparison.Ordinal), ct);
+        var source = await File.ReadAllTextAsync(Path.Combine(Packing.Root, "examples", "Ctraffic.Examples.Xunit", example), ct);
+        await File.WriteAllTextAsync(Path.Combine(project, example), source.Replace("namespace Ctraffic.Examples;", "namespace Consumer.Tests;", StringComparison.Ordinal), ct);
 
         var environment = Packing.OwnPackageFolder(_dir);
         var build = await ExternalCommand.RunAsync(Packing.Dotnet, ["build", "-c", "Release", "-nologo"], Packing.Deadline, ct, environment: environment, workingDirectory: project);
         build.Exit.Should().Be(0, build.Stdout + build.Stderr);
 
-        // Then it built against the packages (not the repository's projects) ...
+        // Then it built against the packages (not the repository's projects), with no assertion
+        // library but the one asked for ...
         var output = Path.Combine(project, "bin", "Release", "net10.0");
         using (var deps = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "Consumer.Tests.deps.json"), ct)))
         {
-            var library = deps.RootElement.GetProperty("libraries").GetProperty($"Ctraffic.Testing.Xunit/{version}");
-            library.GetProperty("type").GetString().Should().Be("package");
+            var libraries = deps.RootElement.GetProperty("libraries");
+            libraries.GetProperty($"Ctraffic.Testing.Xunit/{version}").GetProperty("type").GetString().Should().Be("package");
+            var names = libraries.EnumerateObject().Select(l => l.Name[..l.Name.IndexOf('/', StringComparison.Ordinal)]).ToList();
+            names.Where(n => n is "FluentAssertions" or "AwesomeAssertions").Should().Equal(library.Length == 0 ? Array.Empty<string>() : [library]);
         }
 
         // ... and its test runs and passes
@@ -91,6 +128,15 @@ public sealed class LibraryPackageTests(PackedLibraries packed) : IDisposable
     private static string XunitVersion
         => XDocument.Load(Path.Combine(Packing.Root, "Directory.Packages.props")).Descendants("PackageVersion")
             .Single(e => (string?)e.Attribute("Include") == "xunit.v3").Attribute("Version")!.Value;
+
+    /// <summary>The ids of the packages <paramref name="nupkg"/> depends on.</summary>
+    private static List<string> Dependencies(string nupkg, string id)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        using var stream = zip.Entries.Single(e => e.FullName == id + ".nuspec").Open();
+        var nuspec = XDocument.Load(stream);
+        return nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency").Select(d => (string)d.Attribute("id")!).Distinct().ToList();
+    }
 
     private static void PackageChecks(string nupkg, string id)
     {

@@ -4,54 +4,77 @@ using Ctraffic.Reports;
 namespace Ctraffic.Testing.Verdicts;
 
 /// <summary>
-/// The service-level checks of a report and their messages, free of any assertion library: each
-/// returns <see langword="null"/> when the check passes, else what was expected and what was seen,
-/// in the words of the other assertions (how much, when from the run's start or the window's mark,
-/// on which hosts). The FluentAssertions extensions (<see cref="ServiceLevelAssertionExtensions"/>) fail with them.
+/// The service-level checks of a report or a window of it — availability, sliding windows, the
+/// error budget — and that a disruption really hit traffic. Availability is the share of due
+/// packets answered in time (see <see cref="Availability"/>). Their messages say how much, when
+/// (from the run's start, or from the window's mark) and on which hosts.
 /// </summary>
-internal static class ServiceLevelVerdicts
+public static partial class TrafficVerdicts
 {
-    public static Verdict? AvailabilityAtLeast(TrafficReport report, double percent)
+    /// <summary>The availability of the report or window (<see cref="TrafficReport.Availability"/>) is at least <paramref name="percent"/>.</summary>
+    /// <param name="report">The report or window.</param>
+    /// <param name="percent">The least availability, in percent: more than 0, at most 100.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is out of range.</exception>
+    public static TrafficVerdict AvailabilityAtLeast(TrafficReport report, double percent)
     {
+        ArgumentNullException.ThrowIfNull(report);
         CheckPercent(percent, nameof(percent));
         var availability = report.Availability;
-        if (availability.Due > 0 && availability.Percent >= percent)
-        {
-            return null;
-        }
-
-        return new Verdict($"availability of at least {Percent(percent)}", availability.Due <= 0
+        return TrafficVerdict.Of(availability.Due > 0 && availability.Percent >= percent, $"availability of at least {Percent(percent)}", () => availability.Due <= 0
             ? $"no packet was due: no connection had echoed{Where(report)}"
             : $"it was {availability}{Cause(report, report.Period)}{Where(report)}");
     }
 
-    public static Verdict? NoWindowBelow(TrafficReport report, TimeSpan length, double percent)
+    /// <summary>
+    /// No window of <paramref name="length"/> sliding over the report or window in 100 ms steps
+    /// (<see cref="TrafficReport.SlidingAvailability"/>) has an availability below <paramref name="percent"/>.
+    /// It catches what the whole hides: a 10 s outage in a 172 s run leaves the run 94.2 % available,
+    /// but ten seconds of windows at 0 %.
+    /// </summary>
+    /// <param name="report">The report or window.</param>
+    /// <param name="length">The length of a window; more than 0, at most <see cref="TrafficReport.MaxSlidingWindow"/>.</param>
+    /// <param name="percent">The least availability of every window, in percent: more than 0, at most 100.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public static TrafficVerdict NoWindowBelow(TrafficReport report, TimeSpan length, double percent)
     {
+        ArgumentNullException.ThrowIfNull(report);
         CheckPercent(percent, nameof(percent));
         var windows = report.SlidingAvailability(length);
         var expectation = $"no {S(length)} window below {Percent(percent)} availability";
         if (windows.Count == 0 || windows.All(w => w.Availability.Due <= 0))
         {
-            return new Verdict(expectation, $"no packet was due: no connection had echoed{Where(report)}");
+            return TrafficVerdict.Fail(expectation, $"no packet was due: no connection had echoed{Where(report)}");
         }
 
         var below = windows.Where(w => w.Availability.Due > 0 && w.Availability.Percent < percent).ToList();
         if (below.Count == 0)
         {
-            return null;
+            return TrafficVerdict.Pass(expectation);
         }
 
         var worst = below.MinBy(w => w.Availability.Percent);
         var first = below[0];
         var last = below[^1];
-        return new Verdict(expectation,
+        return TrafficVerdict.Fail(expectation,
             $"{below.Count} of {windows.Count} windows were, from {report.DescribeTime(first.Window.Start)} to {report.DescribeTime(last.Window.End)}; " +
             $"the worst {Reports(worst.Availability)} from {report.DescribeTime(worst.Window.Start)} to {report.DescribeTime(worst.Window.End)}" +
             $"{Cause(report, worst.Window)}{Where(report)}");
     }
 
-    public static Verdict? ErrorBudgetUsedAtMost(TrafficReport report, double targetPercent, double usedPercent)
+    /// <summary>
+    /// The unanswered packets used at most <paramref name="usedPercent"/> % of the error budget of an
+    /// availability target of <paramref name="targetPercent"/> (<see cref="Availability.ErrorBudgetUsed"/>).
+    /// </summary>
+    /// <param name="report">The report or window.</param>
+    /// <param name="targetPercent">The availability target, e.g. 99.9; more than 0, less than 100.</param>
+    /// <param name="usedPercent">The most of its budget that may be used, in percent (0 or more).</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public static TrafficVerdict UsedErrorBudgetAtMost(TrafficReport report, double targetPercent, double usedPercent)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var availability = report.Availability;
         var used = availability.ErrorBudgetUsed(targetPercent); // checks the target
         if (!(usedPercent >= 0) || double.IsInfinity(usedPercent))
@@ -59,41 +82,55 @@ internal static class ServiceLevelVerdicts
             throw new ArgumentOutOfRangeException(nameof(usedPercent), usedPercent, $"{nameof(usedPercent)}: the share of the budget is 0 or more (percent), was {usedPercent.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        var expectation = $"at most {Number(usedPercent)} % of the error budget of a {Percent(targetPercent)} target used";
         if (availability.Due > 0 && used <= usedPercent)
         {
-            return null;
+            return TrafficVerdict.Pass(expectation);
         }
 
-        var expectation = $"at most {Number(usedPercent)} % of the error budget of a {Percent(targetPercent)} target used";
         if (availability.Due <= 0)
         {
-            return new Verdict(expectation, $"no packet was due: no connection had echoed{Where(report)}");
+            return TrafficVerdict.Fail(expectation, $"no packet was due: no connection had echoed{Where(report)}");
         }
 
         var allowed = availability.Due * (100 - targetPercent) / 100;
-        return new Verdict(expectation,
+        return TrafficVerdict.Fail(expectation,
             $"{Number(used)} % was: {Packets(availability.Unanswered)} of {Packets(availability.Due)} due packets unanswered in time, " +
             $"{Packets(allowed)} allowed{Cause(report, report.Period)}{Where(report)}");
     }
 
-    /// <summary>The disruption <paramref name="name"/> (the window's own if <see langword="null"/>) touched traffic.</summary>
-    public static Verdict? HitTraffic(TrafficReport report, string? name)
+    /// <summary>
+    /// The disruption <paramref name="disruption"/> — or, on a disruption's window, that disruption —
+    /// touched traffic (<see cref="DisruptionEffect.TouchedTraffic"/>): a fault that no traffic crossed
+    /// proves nothing about the system, so a test that checks "nothing was lost" should also check this.
+    /// </summary>
+    /// <param name="report">The report or window.</param>
+    /// <param name="disruption">The disruption's name (<c>"kill backend-2#2"</c> for one of several); <see langword="null"/> on its window.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentException">No disruption has the name, or the report is not a disruption's window and no name is given.</exception>
+    public static TrafficVerdict HitTraffic(TrafficReport report, string? disruption = null)
     {
-        var effect = Effect(report, name);
-        return effect.TouchedTraffic ? null : new Verdict($"'{effect.Name}' to touch traffic", $"{Untouched(effect)}{Where(effect.Window)}");
+        ArgumentNullException.ThrowIfNull(report);
+        var effect = Effect(report, disruption);
+        return TrafficVerdict.Of(effect.TouchedTraffic, $"'{effect.Name}' to touch traffic", () => $"{Untouched(effect)}{Where(effect.Window)}");
     }
 
-    public static Verdict? EveryDisruptionHitTraffic(TrafficReport report)
+    /// <summary>Every disruption that began in the report or window touched traffic; fails on none.</summary>
+    /// <param name="report">The report or window.</param>
+    /// <returns>The verdict.</returns>
+    public static TrafficVerdict EveryDisruptionHitTraffic(TrafficReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
+        const string expectation = "every disruption to touch traffic";
         var effects = report.Disruptions;
         if (effects.Count == 0)
         {
-            return new Verdict("every disruption to touch traffic", $"there was no disruption{Where(report)}");
+            return TrafficVerdict.Fail(expectation, $"there was no disruption{Where(report)}");
         }
 
         var missed = effects.Where(e => !e.TouchedTraffic).ToList();
-        return missed.Count == 0 ? null : new Verdict("every disruption to touch traffic",
-            $"{missed.Count} of {effects.Count} did not: {string.Join("; ", missed.Select(e => $"'{e.Name}' {Untouched(e)}"))}{Where(report)}");
+        return TrafficVerdict.Of(missed.Count == 0, expectation,
+            () => $"{missed.Count} of {effects.Count} did not: {string.Join("; ", missed.Select(e => $"'{e.Name}' {Untouched(e)}"))}{Where(report)}");
     }
 
     private static string Untouched(DisruptionEffect effect) => effect.Contact is { } contact
@@ -159,20 +196,7 @@ internal static class ServiceLevelVerdicts
         }
     }
 
-    private static string Where(TrafficReport report) => report.Name is null ? "" : $" (in {report.Description}, {report.Period} into the run)";
-
     private static string Percent(double percent) => Number(percent) + " %";
 
     private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
-}
-
-/// <summary>A failed check: what was expected, and what was seen instead.</summary>
-/// <param name="Expectation">What the check expected, e.g. <c>availability of at least 99.9 %</c>.</param>
-/// <param name="Actual">What was seen, e.g. <c>it was 94.18 % (...)</c>.</param>
-internal sealed record Verdict(string Expectation, string Actual)
-{
-    /// <summary>The message: <c>Expected availability of at least 99.9 %, but it was 94.18 % (...).</c></summary>
-    public override string ToString() => $"Expected {Expectation}, but {Actual}.";
 }

@@ -1,8 +1,6 @@
 using Ctraffic.Reports;
 using Ctraffic.Testing.Assertions;
 using Ctraffic.Testing.Verdicts;
-using FluentAssertions;
-using FluentAssertions.Execution;
 
 namespace Ctraffic.Testing;
 
@@ -23,7 +21,7 @@ public static class ServiceLevelAssertionExtensions
     /// <returns>The assertions, to chain with <c>.And</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is out of range.</exception>
     public static AndConstraint<TrafficReportAssertions> HaveAvailabilityAtLeast(this TrafficReportAssertions assertions, double percent, string because = "", params object[] becauseArgs)
-        => Check(assertions, r => ServiceLevelVerdicts.AvailabilityAtLeast(r, percent), because, becauseArgs);
+        => Check(assertions, r => TrafficVerdicts.AvailabilityAtLeast(r, percent), because, becauseArgs);
 
     /// <summary>
     /// No window of <paramref name="length"/> sliding over the report or window in 100 ms steps
@@ -40,7 +38,7 @@ public static class ServiceLevelAssertionExtensions
     /// <returns>The assertions, to chain with <c>.And</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public static AndConstraint<TrafficReportAssertions> HaveNoWindowBelow(this TrafficReportAssertions assertions, TimeSpan length, double percent, string because = "", params object[] becauseArgs)
-        => Check(assertions, r => ServiceLevelVerdicts.NoWindowBelow(r, length, percent), because, becauseArgs);
+        => Check(assertions, r => TrafficVerdicts.NoWindowBelow(r, length, percent), because, becauseArgs);
 
     /// <summary>
     /// The unanswered packets used at most <paramref name="usedPercent"/> % of the error budget of an
@@ -55,7 +53,7 @@ public static class ServiceLevelAssertionExtensions
     /// <returns>The assertions, to chain with <c>.And</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public static AndConstraint<TrafficReportAssertions> HaveUsedErrorBudgetAtMost(this TrafficReportAssertions assertions, double targetPercent, double usedPercent, string because = "", params object[] becauseArgs)
-        => Check(assertions, r => ServiceLevelVerdicts.ErrorBudgetUsedAtMost(r, targetPercent, usedPercent), because, becauseArgs);
+        => Check(assertions, r => TrafficVerdicts.UsedErrorBudgetAtMost(r, targetPercent, usedPercent), because, becauseArgs);
 
     /// <summary>
     /// The disruption <paramref name="disruption"/> — or, on a disruption's window, that disruption —
@@ -69,7 +67,7 @@ public static class ServiceLevelAssertionExtensions
     /// <returns>The assertions, to chain with <c>.And</c>.</returns>
     /// <exception cref="ArgumentException">No disruption has the name, or the report is not a disruption's window and no name is given.</exception>
     public static AndConstraint<TrafficReportAssertions> HaveHitTraffic(this TrafficReportAssertions assertions, string? disruption = null, string because = "", params object[] becauseArgs)
-        => Check(assertions, r => ServiceLevelVerdicts.HitTraffic(r, disruption), because, becauseArgs);
+        => Check(assertions, r => TrafficVerdicts.HitTraffic(r, disruption), because, becauseArgs);
 
     /// <summary>Every disruption that began in the report or window touched traffic; fails on none.</summary>
     /// <param name="assertions">The report's assertions.</param>
@@ -77,21 +75,11 @@ public static class ServiceLevelAssertionExtensions
     /// <param name="becauseArgs">Arguments of <paramref name="because"/>.</param>
     /// <returns>The assertions, to chain with <c>.And</c>.</returns>
     public static AndConstraint<TrafficReportAssertions> HaveEveryDisruptionHitTraffic(this TrafficReportAssertions assertions, string because = "", params object[] becauseArgs)
-        => Check(assertions, ServiceLevelVerdicts.EveryDisruptionHitTraffic, because, becauseArgs);
+        => Check(assertions, TrafficVerdicts.EveryDisruptionHitTraffic, because, becauseArgs);
 
-    private static AndConstraint<TrafficReportAssertions> Check(TrafficReportAssertions assertions, Func<TrafficReport, Verdict?> check, string because, object[] becauseArgs)
+    private static AndConstraint<TrafficReportAssertions> Check(TrafficReportAssertions assertions, Func<TrafficReport, TrafficVerdict> check, string because, object[] becauseArgs)
     {
         ArgumentNullException.ThrowIfNull(assertions);
-        if (check(assertions.Subject) is { } verdict)
-        {
-            // The texts go in as the message itself: braces in them are not placeholders.
-            Execute.Assertion
-                .BecauseOf(because, becauseArgs)
-                .FailWith("Expected " + Escape(verdict.Expectation) + "{reason}, but " + Escape(verdict.Actual) + ".");
-        }
-
-        return new AndConstraint<TrafficReportAssertions>(assertions);
+        return assertions.Assert(check(assertions.Subject), because, becauseArgs);
     }
-
-    private static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 }
