@@ -77,16 +77,22 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     public bool IsApplied => Volatile.Read(ref _span) is not null;
 
     /// <summary>
-    /// The nftables rules it adds, e.g. <c>add rule inet ctraffic in iifname "eth0" counter drop</c>:
-    /// each counts the packets it drops, which the disruption's <see cref="DisruptionContact"/> gives
-    /// once the fault is removed.
+    /// The nftables rules it adds, two a direction: one that counts the TCP and UDP packets crossing
+    /// <c>eth0</c> (<c>add rule inet ctraffic in iifname "eth0" meta l4proto { tcp, udp } counter</c>),
+    /// whose count the disruption's <see cref="DisruptionContact"/> gives once the fault is removed,
+    /// and the fault itself (<c>add rule inet ctraffic in iifname "eth0" drop</c>).
     /// </summary>
-    public IReadOnlyList<string> Rules => [.. Chains().Select(c => $"add rule inet ctraffic {c} {Match(c)} {(_condition.Length == 0 ? "" : _condition + " ")}counter drop")];
+    public IReadOnlyList<string> Rules => [.. Chains().SelectMany(c => new[]
+    {
+        $"add rule inet ctraffic {c} {Match(c)} meta l4proto {{ tcp, udp }} counter",
+        $"add rule inet ctraffic {c} {Match(c)} {(_condition.Length == 0 ? "" : _condition + " ")}drop",
+    })];
 
     /// <summary>
-    /// What the fault dropped while it was on (its rules' counters, read as it is removed):
-    /// <see langword="null"/> before that. <see cref="DisruptionContact.Connections"/> is 0: the
-    /// kernel counts packets, not connections.
+    /// What crossed the fault while it was on: the TCP and UDP packets on <c>eth0</c> in its
+    /// directions (its counter rules, read as it is removed; the namespace's own neighbour
+    /// discovery and the like are not counted); <see langword="null"/> before that.
+    /// <see cref="DisruptionContact.Connections"/> is 0: the kernel counts packets, not connections.
     /// </summary>
     public DisruptionContact? Contact => Volatile.Read(ref _contact);
 
@@ -125,7 +131,7 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
 
             var echoed = await NetworkCommand.NftAsync(_namespace.Name, script.ToString(), true, cancellationToken).ConfigureAwait(false);
             var handles = HandlePattern().Matches(echoed).Select(m => int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture)).ToArray();
-            var chains = Chains().ToArray();
+            var chains = Chains().SelectMany(c => new[] { c, c }).ToArray();
             if (handles.Length != chains.Length)
             {
                 throw new NetworkSetupException($"nft did not echo the handles of the rules of '{Name}': {echoed.Trim()}");
@@ -134,7 +140,7 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
             _rules = [.. chains.Zip(handles)];
             Volatile.Write(ref _contact, null);
             var wait = duration is { } d ? Task.Delay(d, _namespace.TimeProvider, cancellationToken) : Task.CompletedTask;
-            Volatile.Write(ref _span, BeginDisruption(Name, () => Contact ?? throw new InvalidOperationException($"'{Name}' counts what it dropped when it is removed")));
+            Volatile.Write(ref _span, BeginDisruption(Name, () => Contact ?? throw new InvalidOperationException($"'{Name}' counts what crossed it when it is removed")));
             return wait;
         }
         finally
@@ -157,16 +163,15 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
                 return;
             }
 
-            Volatile.Write(ref _contact, await CountAsync(cancellationToken).ConfigureAwait(false));
-            var script = new StringBuilder();
-            foreach (var (chain, handle) in _rules)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"delete rule inet ctraffic {chain} handle {handle}\n");
-            }
-
-            await NetworkCommand.NftAsync(_namespace.Name, script.ToString(), false, cancellationToken).ConfigureAwait(false);
-            _rules = [];
+            // The fault off and its counters read in one nft batch (the list shows them as the batch
+            // begins); the counters go once the disruption has ended.
+            var listed = await NetworkCommand.NftListAsync(_namespace.Name, Deletes(_rules.Where((_, i) => i % 2 == 1)) + "list table inet ctraffic\n", cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _contact, Count(listed));
             Interlocked.Exchange(ref _span, null)?.Dispose();
+            var counters = _rules.Where((_, i) => i % 2 == 0).ToArray();
+            _rules = counters;
+            await NetworkCommand.NftAsync(_namespace.Name, Deletes(counters), false, cancellationToken).ConfigureAwait(false);
+            _rules = [];
         }
         finally
         {
@@ -225,11 +230,12 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
         Interlocked.Exchange(ref _span, null)?.Dispose();
     }
 
-    /// <summary>What the rules dropped so far: the sum of their counters (a rule's line reads <c>… counter packets P bytes B drop # handle H</c>).</summary>
-    private async Task<DisruptionContact> CountAsync(CancellationToken cancellationToken)
+    private static string Deletes(IEnumerable<(string Chain, int Handle)> rules)
+        => string.Concat(rules.Select(r => string.Create(CultureInfo.InvariantCulture, $"delete rule inet ctraffic {r.Chain} handle {r.Handle}\n")));
+
+    /// <summary>What crossed the fault: the sum of its counters in <paramref name="listed"/> (a counter rule's line reads <c>… counter packets P bytes B # handle H</c>).</summary>
+    private DisruptionContact Count(string listed)
     {
-        // One list of the table: nft fails a script of several list commands.
-        var listed = await NetworkCommand.NftListAsync(_namespace.Name, "list table inet ctraffic\n", cancellationToken).ConfigureAwait(false);
         var (packets, bytes) = (0L, 0L);
         foreach (Match m in CounterPattern().Matches(listed))
         {
@@ -256,6 +262,6 @@ public sealed partial class NetworkFault : DisruptionSource, IAsyncDisposable
     [GeneratedRegex(@"# handle (\d+)")]
     private static partial Regex HandlePattern();
 
-    [GeneratedRegex(@"counter packets (\d+) bytes (\d+) drop # handle (\d+)")]
+    [GeneratedRegex(@"counter packets (\d+) bytes (\d+) # handle (\d+)")]
     private static partial Regex CounterPattern();
 }
