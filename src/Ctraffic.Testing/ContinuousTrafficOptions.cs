@@ -134,6 +134,13 @@ public sealed class ContinuousTrafficOptions
     /// <summary>The clock. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Where the traffic's meter comes from, e.g. the <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
+    /// of the test host's or the application's services (see <see cref="TrafficOptions.MeterFactory"/>).
+    /// The default value is <see langword="null"/>: the traffic makes its own meter.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message and parameter name name it.</exception>
     public void Validate()
@@ -179,6 +186,7 @@ public sealed class ContinuousTrafficOptions
         ConnectTimeout = ConnectTimeout,
         OutageThreshold = OutageThreshold,
         TimeProvider = TimeProvider,
+        MeterFactory = MeterFactory,
         Client = Client,
         RequestRate = RequestRate,
         HttpPath = HttpPath,

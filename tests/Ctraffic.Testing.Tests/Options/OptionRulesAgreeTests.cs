@@ -95,4 +95,21 @@ public class OptionRulesAgreeTests
             default: duration((TimeSpan)value); break;
         }
     }
+
+    [Fact]
+    public void TheLibrarysOptionsGiveTheRunTheirMeterFactory()
+    {
+        using var factory = new MeterFactory();
+        new ContinuousTrafficOptions { MeterFactory = factory }.ToTrafficOptions("127.0.0.1:1").MeterFactory.Should().BeSameAs(factory);
+        new ContinuousTrafficOptions().ToTrafficOptions("127.0.0.1:1").MeterFactory.Should().BeNull();
+    }
+
+    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
 }
