@@ -1,3 +1,4 @@
+using Ctraffic.Testing.Internal;
 using Ctraffic.Testing.Network.Internal;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -25,8 +26,7 @@ internal static class ContainerOwnership
     public const string ScopeLabel = "ctraffic.scope";
 
     private static readonly Lazy<string> ScopeValue = new(FindScope);
-    private static readonly SemaphoreSlim SweepOnce = new(1, 1);
-    private static bool _swept;
+    private static readonly OnceAsync FirstSweep = new(async ct => await SweepAsync(ct).ConfigureAwait(false));
     private static int _exitHook;
 
     /// <summary>This process's owner, the value of <see cref="OwnerLabel"/>: the path of its claim's lock file.</summary>
@@ -56,24 +56,7 @@ internal static class ContainerOwnership
             ExitCleanup.Add(() => RemoveAsync(mine: true, CancellationToken.None).Wait(TimeSpan.FromSeconds(20)));
         }
 
-        if (Volatile.Read(ref _swept))
-        {
-            return;
-        }
-
-        await SweepOnce.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_swept)
-            {
-                await SweepAsync(cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _swept, true);
-            }
-        }
-        finally
-        {
-            SweepOnce.Release();
-        }
+        await FirstSweep.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes the containers and networks of this scope whose owner's claim nobody holds; returns what it removed.</summary>

@@ -16,6 +16,23 @@ internal static class IsolationHelper
 {
     private const string Variable = "CTRAFFIC_ISOLATION_HELPER";
 
+    /// <summary>
+    /// Skips the test if <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) is ignored in this
+    /// process (<c>SigIgn</c> of <c>/proc/self/status</c>): a helper inherits that, so the signal
+    /// cannot end it — and a process the signal cannot end has nothing to clean up. A shell that
+    /// starts a command in the background without job control (<c>nohup … &amp;</c> in a script)
+    /// ignores SIGINT and SIGQUIT for it.
+    /// </summary>
+    public static void SkipIfIgnored(string signal)
+    {
+        var number = signal switch { "INT" => 2, "TERM" => 15, _ => throw new ArgumentException($"no signal number known for {signal}", nameof(signal)) };
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (number - 1))) != 0)
+        {
+            Assert.Skip($"SIG{signal} is ignored in this test process (started in the background by a non-interactive shell?), and so in its helper: no SIG{signal} can end it");
+        }
+    }
+
     /// <summary>Starts a helper that makes <paramref name="namespaces"/> namespaces, under <c>unshare --pid --fork</c> if <paramref name="ownPidNamespace"/>.</summary>
     public static Helper Start(int namespaces, bool ownPidNamespace = false) => Start($"namespaces:{namespaces}", ownPidNamespace);
 
@@ -259,6 +276,28 @@ internal static class IsolationHelper
     internal sealed class Helper(Process process) : IDisposable
     {
         public Process Process { get; } = process;
+
+        /// <summary>
+        /// Waits up to <paramref name="limit"/> for the helper to exit; if it does not, fails with
+        /// what it is doing: its signal masks (<c>/proc/PID/status</c>) and the output it wrote.
+        /// </summary>
+        public async Task WaitForExitAsync(TimeSpan limit, CancellationToken cancellationToken)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(limit);
+            try
+            {
+                await Process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var status = string.Join(", ", File.ReadLines($"/proc/{Process.Id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("State", StringComparison.Ordinal)));
+                Process.Kill(entireProcessTree: true);
+                var output = await Process.StandardOutput.ReadToEndAsync(cancellationToken);
+                var error = await Process.StandardError.ReadToEndAsync(cancellationToken);
+                throw new TimeoutException($"the helper did not exit within {limit.TotalSeconds:0} s ({status}); it wrote: {output.ReplaceLineEndings(" | ")} {error.ReplaceLineEndings(" | ")}");
+            }
+        }
 
         public void Dispose()
         {

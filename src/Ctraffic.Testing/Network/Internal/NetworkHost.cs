@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Ctraffic.Testing.Internal;
 
 namespace Ctraffic.Testing.Network.Internal;
 
@@ -13,8 +14,7 @@ internal static class NetworkHost
 {
     private static readonly Lazy<string?> Unavailable = new(FindUnavailableReason);
     private static readonly ConcurrentDictionary<string, string> Owned = new(StringComparer.Ordinal);
-    private static readonly SemaphoreSlim SweepOnce = new(1, 1);
-    private static bool _swept;
+    private static readonly OnceAsync FirstSweep = new(async ct => await SweepAsync(ct).ConfigureAwait(false));
     private static int _exitHook;
 
     /// <summary>Why namespaces cannot be made here, or <see langword="null"/> if they can.</summary>
@@ -32,24 +32,7 @@ internal static class NetworkHost
     /// <summary>Sweeps the leftovers of dead processes the first time it is called in this process.</summary>
     public static async Task SweepFirstAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _swept))
-        {
-            return;
-        }
-
-        await SweepOnce.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_swept)
-            {
-                await SweepAsync(cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _swept, true);
-            }
-        }
-        finally
-        {
-            SweepOnce.Release();
-        }
+        await FirstSweep.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
