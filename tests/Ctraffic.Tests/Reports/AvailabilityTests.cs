@@ -3,19 +3,13 @@ using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
 using FluentAssertions;
+using static Ctraffic.Tests.Reports.MadeUpRun;
 
 namespace Ctraffic.Tests.Reports;
 
 /// <summary>Availability, sliding windows and error budgets of made-up runs (nanosecond timestamps from 0): no sockets, no clock.</summary>
 public class AvailabilityTests
 {
-    private const long Hz = 1_000_000_000;
-    private static readonly long Interval = T(0.1); // one packet every 100 ms
-
-    private static long T(double seconds) => (long)Math.Round(seconds * Hz);
-
-    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
-
     private static TrafficRecorder Recorder(int lanes) => new(lanes, 100, new RunClock(0, Hz), Interval, T(0.1));
 
     private static ConnectionState Connect(TrafficRecorder recorder, int lane, double at)

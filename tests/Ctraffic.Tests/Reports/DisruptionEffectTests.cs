@@ -3,36 +3,13 @@ using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
 using FluentAssertions;
+using static Ctraffic.Tests.Reports.MadeUpRun;
 
 namespace Ctraffic.Tests.Reports;
 
 /// <summary>What each disruption of a made-up run did: connections lost and interrupted by host, outages, recovery, what crossed it.</summary>
 public class DisruptionEffectTests
 {
-    private const long Hz = 1_000_000_000;
-    private static readonly long Interval = T(0.1);
-
-    private static long T(double seconds) => (long)Math.Round(seconds * Hz);
-
-    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
-
-    private static ConnectionState Connect(TrafficRecorder recorder, int lane, double at, string host)
-    {
-        var conn = recorder.Open(lane, T(at))!;
-        recorder.Connected(conn, T(at), "127.0.0.1:40000", "127.0.0.1:5003");
-        recorder.Served(conn, host);
-        return conn;
-    }
-
-    private static void Echoes(TrafficRecorder recorder, ConnectionState conn, double from, double to)
-    {
-        for (var t = T(from); t < T(to); t += Interval)
-        {
-            recorder.Sent(conn, t);
-            recorder.Echoed(conn, t, t + T(0.001));
-        }
-    }
-
     /// <summary>
     /// Two connections on backend-1 and backend-2; "kill backend-1" from 2 s to 2.5 s resets the
     /// first at 2.05 s with a packet in flight, which reconnects to backend-2 and echoes from 2.6 s;

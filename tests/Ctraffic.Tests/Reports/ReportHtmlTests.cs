@@ -4,51 +4,30 @@ using Ctraffic.Internal;
 using Ctraffic.Reports;
 using Ctraffic.Statistics;
 using FluentAssertions;
+using static Ctraffic.Tests.Reports.MadeUpRun;
 
 namespace Ctraffic.Tests.Reports;
 
 /// <summary>The HTML page of a made-up run: self-contained, escaped, and rendered by headless Chromium without a console message.</summary>
 public class ReportHtmlTests
 {
-    private const long Hz = 1_000_000_000;
-    private static readonly long Interval = T(0.1);
-
-    private static long T(double seconds) => (long)Math.Round(seconds * Hz);
-
     /// <summary>Two connections; a kill of backend-1 at 2 s loses one; a fault nothing crossed; a mark whose name needs escaping.</summary>
     private static TrafficReport Run()
     {
         var recorder = new TrafficRecorder(2, 10, new RunClock(0, Hz), Interval, T(0.1), hostRoundTrips: true);
-        var first = Open(recorder, 0, "backend-1");
-        var second = Open(recorder, 1, "backend-2");
-        Echoes(recorder, first, 0.1, 2.05);
-        Echoes(recorder, second, 0.15, 6);
+        var first = Connect(recorder, 0, 0, "backend-1");
+        var second = Connect(recorder, 1, 0, "backend-2");
+        Echoes(recorder, first, 0.1, 2.05, rtt: 0.002);
+        Echoes(recorder, second, 0.15, 6, rtt: 0.002);
         recorder.Mark("<b>steady</b> & \"calm\"", T(1));
         var kill = recorder.Disruption("kill backend-1", T(2), contact: null);
         recorder.Sent(first, T(2.04));
         recorder.Ended(first, "read: connection reset by peer", ConnectionEndKind.Reset, T(2.05));
         recorder.Failed(first, T(2.05));
         recorder.EndMark(kill, T(2.5));
-        Echoes(recorder, Open(recorder, 0, "backend-2", 2.55), 2.6, 6);
+        Echoes(recorder, Connect(recorder, 0, 2.55, "backend-2"), 2.6, 6, rtt: 0.002);
         recorder.EndMark(recorder.Disruption("latency 200ms", T(4), () => new DisruptionContact("proxy-2", 0, 0, 0)), T(5));
         return recorder.Report(recorder.Statistics(T(6), new TrafficStatistics { Connections = 2, PacketSize = 1024, Rate = 20 }), TimeSpan.FromSeconds(6), live: false, rtt: null);
-    }
-
-    private static ConnectionState Open(TrafficRecorder recorder, int lane, string host, double at = 0)
-    {
-        var conn = recorder.Open(lane, T(at))!;
-        recorder.Connected(conn, T(at), "127.0.0.1:40000", "127.0.0.1:5003");
-        recorder.Served(conn, host);
-        return conn;
-    }
-
-    private static void Echoes(TrafficRecorder recorder, ConnectionState conn, double from, double to)
-    {
-        for (var t = T(from); t < T(to); t += Interval)
-        {
-            recorder.Sent(conn, t);
-            recorder.Echoed(conn, t, t + T(0.002));
-        }
     }
 
     [Fact]

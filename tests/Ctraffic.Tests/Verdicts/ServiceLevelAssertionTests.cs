@@ -4,28 +4,13 @@ using Ctraffic.Reports;
 using Ctraffic.Statistics;
 using Ctraffic.Testing;
 using FluentAssertions;
+using static Ctraffic.Tests.Reports.MadeUpRun;
 
 namespace Ctraffic.Tests.Verdicts;
 
 /// <summary>The service-level assertions of Ctraffic.Testing and their messages, on made-up runs: deterministic, no sockets, no clock.</summary>
 public class ServiceLevelAssertionTests
 {
-    private const long Hz = 1_000_000_000;
-    private static readonly long Interval = T(0.1);
-
-    private static long T(double seconds) => (long)Math.Round(seconds * Hz);
-
-    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
-
-    private static void Echoes(TrafficRecorder recorder, ConnectionState conn, double from, double to)
-    {
-        for (var t = T(from); t < T(to); t += Interval)
-        {
-            recorder.Sent(conn, t);
-            recorder.Echoed(conn, t, t + T(0.001));
-        }
-    }
-
     /// <summary>
     /// Ten connections on backend-1 for 172 s, nothing answered from 100 s to 110 s (k6 issue 2379's
     /// 5.8 %); the test marked the outage as a disruption "blackhole" from 100 s to 110 s, and a
