@@ -29,9 +29,15 @@ internal sealed class LaneHistory
 
     /// <summary>
     /// Whether the lane got an echo within one packet interval plus the outage threshold before
-    /// <paramref name="t"/>; also true before that much time has passed since the start.
+    /// <paramref name="t"/>. A lane that never echoed is not echoing, also early in the run: a
+    /// snapshot taken before the first echo must not tell a test that waits for steady traffic
+    /// that it is there.
     /// </summary>
-    public bool IsEchoingAt(long t) => Volatile.Read(ref _lastEcho) >= t - _silenceTicks;
+    public bool IsEchoingAt(long t)
+    {
+        var last = Volatile.Read(ref _lastEcho);
+        return last >= 0 && last >= t - _silenceTicks;
+    }
 
     /// <summary>Whether the lane echoed once, and not within one packet interval plus the outage threshold before <paramref name="t"/>.</summary>
     public bool IsInOutageAt(long t)

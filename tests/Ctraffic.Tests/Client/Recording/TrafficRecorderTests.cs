@@ -231,6 +231,23 @@ public class TrafficRecorderTests
     }
 
     [Fact]
+    public void AConnectionThatNeverEchoedIsNotEchoingEvenAtTheStartOfTheRun()
+    {
+        // Given two lanes connected at the start, one of which got its first echo at 20 ms
+        var recorder = Recorder(lanes: 2);
+        var a = Connect(recorder, 0, 0);
+        Connect(recorder, 1, 0);
+        Echoes(recorder, a, 0.02, 0.02);
+
+        // When a snapshot is taken at 50 ms, well inside one interval plus the outage threshold
+        var snapshot = recorder.Snapshot(T(0.05));
+
+        // Then only the lane that echoed counts as echoing: the other has not proved the path yet
+        snapshot.Active.Should().Be(2);
+        snapshot.Echoing.Should().Be(1);
+    }
+
+    [Fact]
     public void OnlyAConnectionWithARecentEchoCountsAsEchoing()
     {
         // Given two connected lanes, one echoing until 2 s, the other silent since 1 s
