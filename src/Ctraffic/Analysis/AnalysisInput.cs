@@ -32,7 +32,7 @@ public sealed partial class AnalysisInput
     /// </summary>
     /// <returns>The report of the whole run.</returns>
     /// <exception cref="AnalysisException">The statistics have no connection records (<c>-stats all</c>), or the run is longer than a report covers (<see cref="Reports.TrafficReport.MaxSlidingWindow"/>).</exception>
-    public Reports.TrafficReport ToReport() => Reports.StatisticsReport.Of(Statistics, Rtt);
+    public Reports.TrafficReport ToReport() => StatisticsReport.Of(Statistics, Rtt);
 
     /// <summary>Statistics in memory; their times have the 100 ns precision of <see cref="TimeSpan"/>.</summary>
     /// <param name="statistics">The statistics.</param>
@@ -72,7 +72,7 @@ public sealed partial class AnalysisInput
         {
             using var doc = parse();
             var (statistics, times) = StatisticsJsonReader.ReadExact(doc.RootElement);
-            return new AnalysisInput(statistics, times) { Rtt = StatisticsJsonReader.ReadRtt(doc.RootElement) };
+            return new AnalysisInput(statistics, times) { Rtt = StatisticsReport.RoundTrips(StatisticsJsonReader.ReadRtt(doc.RootElement)) };
         }
         catch (JsonException ex)
         {

@@ -93,7 +93,7 @@ public static class ReportSvg
     /// <summary>The KB/s received between each two samples of a statistics file, as steps, within the report's period.</summary>
     private static List<SvgPoint> ReceivedBetweenSamples(TrafficReport report, double kilobytes)
     {
-        var points = StatisticsReport.SamplePoints(report.Statistics, report.Period.End);
+        var points = StatisticsFileFigures.SamplePoints(report.Statistics, report.Period.End);
         var steps = new List<SvgPoint>(points.Count * 2);
         for (var i = 1; i < points.Count; i++)
         {

@@ -1,16 +1,8 @@
-using Ctraffic.Analysis;
 using Ctraffic.Internal;
+using Ctraffic.Reports;
 using Ctraffic.Statistics;
 
-namespace Ctraffic.Reports;
-
-/// <summary>
-/// What a report read from a statistics file takes from the file's totals rather than from the
-/// per-100 ms record a live run keeps: the packets lost (UDP, or HTTP error responses), lost in
-/// flight on lost connections, and unanswered at the end; and the whole run's round trips, when the
-/// file holds them.
-/// </summary>
-internal sealed record StatisticsFileFigures(long Lost, long LostInFlight, long InFlight, RttStatistics? Rtt);
+namespace Ctraffic.Analysis;
 
 /// <summary>
 /// The report of saved statistics (<see cref="AnalysisInput.ToReport"/>): the file has one record per
@@ -21,6 +13,12 @@ internal sealed record StatisticsFileFigures(long Lost, long LostInFlight, long 
 internal static class StatisticsReport
 {
     private const long SliceTicks = TimeSpan.TicksPerSecond / 10;
+
+    /// <summary>The round trips of a file's <c>Rtt</c> field (<see cref="StatisticsJsonReader.ReadRtt"/>), or <see langword="null"/>.</summary>
+    public static RttStatistics? RoundTrips(long[]? rtt)
+        => rtt is null ? null : new RttStatistics(rtt[0], Ns(rtt[1]), Ns(rtt[2]), Ns(rtt[3]), Ns(rtt[4]), Ns(rtt[5]), Ns(rtt[6]), Ns(rtt[7]));
+
+    private static TimeSpan Ns(long nanoseconds) => StatisticsJson.FromNanoseconds(nanoseconds);
 
     /// <summary>The whole-run report of <paramref name="stats"/>; <paramref name="rtt"/> the file's round trips, if any.</summary>
     /// <exception cref="AnalysisException">No connection records, or a run longer than <see cref="TrafficReport.MaxSlidingWindow"/>.</exception>
@@ -99,7 +97,7 @@ internal static class StatisticsReport
     /// </summary>
     private static void SpreadSamples(SliceLog slices, TrafficStatistics stats, TimeSpan end)
     {
-        var points = SamplePoints(stats, end);
+        var points = StatisticsFileFigures.SamplePoints(stats, end);
         for (var i = 1; i < points.Count; i++)
         {
             var (from, to) = (points[i - 1], points[i]);
@@ -107,34 +105,6 @@ internal static class StatisticsReport
             Spread(slices, from.Time.Ticks, to.Time.Ticks, Math.Max(0, to.Received - from.Received), static (s, n) => s.Received += n);
             Spread(slices, from.Time.Ticks, to.Time.Ticks, Math.Max(0, to.Dropped - from.Dropped), static (s, n) => s.Dropped += n);
         }
-    }
-
-    /// <summary>
-    /// The samples of <paramref name="stats"/> in time order, from a zero one at the start of the run
-    /// to the totals at <paramref name="end"/> (when after the last sample); empty without samples.
-    /// </summary>
-    internal static List<Sample> SamplePoints(TrafficStatistics stats, TimeSpan end)
-    {
-        if (stats.Samples.Count == 0)
-        {
-            return [];
-        }
-
-        var points = new List<Sample> { new(TimeSpan.Zero, 0, 0, 0) };
-        foreach (var s in stats.Samples.OrderBy(s => s.Time))
-        {
-            if (s.Time > points[^1].Time)
-            {
-                points.Add(s);
-            }
-        }
-
-        if (end > points[^1].Time)
-        {
-            points.Add(new Sample(end, stats.Sent, stats.Received, stats.Dropped));
-        }
-
-        return points;
     }
 
     /// <summary>Adds <paramref name="count"/> over the slices of [<paramref name="from"/>, <paramref name="to"/>) in proportion to the time of each in it, whole numbers adding up to <paramref name="count"/>.</summary>
