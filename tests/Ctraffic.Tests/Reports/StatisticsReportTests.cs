@@ -81,6 +81,33 @@ public class StatisticsReportTests
     }
 
     [Fact]
+    public void AnHttpFilesRequestsAreItsOutcomesAndAnEchoFilesUnansweredPacketsAreNotLosses()
+    {
+        // Given an HTTP run of 30 requests: 25 succeeded, 3 error responses, 1 failed (its connection lost), 1 unanswered at the end
+        var http = AnalysisInput.Parse("""
+            {"Duration":2000000000,"Connections":2,"PacketSize":1024,"Rate":10,"FailedConnections":1,"Sent":30,"Received":25,
+             "Client":"http","ErrorResponses":3,"FailedRequests":1,"Statuses":{"200":25,"503":3},
+             "ConnStats":[{"Started":0,"Connect":1000,"Ended":1000000000,"Err":"read: connection reset by peer","Sent":10,"Received":8,"Host":"a"},
+                          {"Started":0,"Connect":1000,"Ended":2000000000,"Err":"","Sent":20,"Received":17,"Host":"b"}]}
+            """).ToReport();
+
+        // Then its requests by outcome are the file's, and what is left is in flight
+        http.Requests.Should().BeEquivalentTo(new RequestOutcomes { Sent = 30, Succeeded = 25, ErrorResponses = 3, Failed = 1, InFlight = 1 });
+        http.PacketsLost.Should().Be(4);
+
+        // Given an echo run whose lost connection missed 2 echoes and whose lasting one awaited 1 at the end
+        var echo = AnalysisInput.Parse("""
+            {"Duration":2000000000,"Connections":2,"PacketSize":1024,"Rate":10,"FailedConnections":1,"Sent":30,"Received":27,
+             "ConnStats":[{"Started":0,"Connect":1000,"Ended":1000000000,"Err":"EOF","Sent":10,"Received":8,"Host":"a"},
+                          {"Started":0,"Connect":1000,"Ended":2000000000,"Err":"","Sent":20,"Received":19,"Host":"b"}]}
+            """).ToReport();
+
+        // Then the lost connection's are lost, the other is unanswered, and no request outcomes are made up
+        (echo.PacketsLost, echo.InFlight, echo.Requests).Should().Be((2L, 1L, (RequestOutcomes?)null));
+        echo.Timeline.Single(p => p.LostConnections > 0).Should().Match<TimelinePoint>(p => p.Time == TimeSpan.FromSeconds(1) && p.PacketsLost == 2);
+    }
+
+    [Fact]
     public void WithoutConnectionRecordsThereIsNoReport()
     {
         var act = () => AnalysisInput.Parse(CompatFiles.Json(CompatFiles.Summary)).ToReport();
