@@ -165,6 +165,35 @@ public sealed partial class AnalyzeReportTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReportOfSeveralFilesIsOfTheMergedRun()
+    {
+        // Given two clients' files of the run whose server was killed
+        var json = await File.ReadAllTextAsync(Compat(Killed + ".json"), TestContext.Current.CancellationToken);
+        var files = new[] { Path.Combine(_dir, "client-1.json"), Path.Combine(_dir, "client-2.json") };
+        foreach (var f in files)
+        {
+            await File.WriteAllTextAsync(f, json, TestContext.Current.CancellationToken);
+        }
+
+        var one = Facts(json);
+        var path = Path.Combine(_dir, "merged.html");
+
+        // When both are analyzed with a report
+        var (code, _, stderr) = await Run("-stat_file", string.Join(',', files), "-analyze", "hosts", "-report", path);
+
+        // Then the page is of both: every host's counts twice one file's
+        code.Should().Be(0, stderr);
+        var html = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+        html.Should().Contain("<title>ctraffic report: client-1.json, client-2.json</title>");
+        ShouldHaveTheHostsAndLossesOf(html, one with
+        {
+            FailedConnections = 2 * one.FailedConnections,
+            PacketsLost = 2 * one.PacketsLost,
+            Hosts = [.. one.Hosts.Select(h => KeyValuePair.Create(h.Key, (2 * h.Value.Connections, 2 * h.Value.Lost)))],
+        });
+    }
+
+    [Fact]
     public async Task AFileWithoutConnectionRecordsIsOneErrorLineAndNoReportNorAnalysis()
     {
         // Given statistics with samples but no ConnStats (the throughput analysis alone would do)
