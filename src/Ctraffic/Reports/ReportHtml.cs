@@ -12,7 +12,8 @@ namespace Ctraffic.Reports;
 /// second, outages, round trips), the timeline, what each disruption did, the windows of the
 /// marks, the hosts and the round-trip percentiles. Each table has an id (<c>service-level</c>,
 /// <c>disruptions</c>, <c>windows</c>, <c>hosts</c>, <c>round-trips</c>) for tools; a disruption that
-/// touched no traffic is a row of class <c>untouched</c>.
+/// touched no traffic is a row of class <c>untouched</c>. The page of a statistics file
+/// (<c>AnalysisInput.ToReport</c>) writes "not in the statistics file" for each figure the file does not hold.
 /// </summary>
 public static class ReportHtml
 {
