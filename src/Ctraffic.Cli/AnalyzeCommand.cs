@@ -4,13 +4,14 @@ using Ctraffic.Analysis;
 using Ctraffic.Cli.Flags;
 using Ctraffic.Cli.Input;
 using Ctraffic.Cli.Output;
+using Ctraffic.Reports;
 
 namespace Ctraffic.Cli;
 
 /// <summary>
-/// <c>ctraffic -stat_file FILE|-|FILE,FILE,...|PATTERN -analyze throughput|connections|hosts [-plot SVGFILE]</c>:
+/// <c>ctraffic -stat_file FILE|-|FILE,FILE,...|PATTERN -analyze throughput|connections|hosts [-plot SVGFILE] [-report HTMLFILE]</c>:
 /// reads the statistics (several files are merged into one run, aligned on their start times), prints
-/// the analysis on stdout as the original does and optionally writes a graph.
+/// the analysis on stdout as the original does and optionally writes a graph and the run's report.
 /// Every failure is one log line on stderr and exit code 1.
 /// </summary>
 internal static partial class AnalyzeCommand
@@ -26,7 +27,7 @@ internal static partial class AnalyzeCommand
     internal static async Task<int> RunAsync(CliOptions options, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var mode = Mode(options.Analyze);
-        string output, svg;
+        string output, svg, html = "";
         try
         {
             if (options.Plot.Length > 0 && Directory.Exists(options.Plot))
@@ -41,7 +42,12 @@ internal static partial class AnalyzeCommand
                 inputs.Add(await ReadInputAsync(path, openStdin, cancellationToken).ConfigureAwait(false));
             }
 
-            (output, svg) = Analyze(Merge(paths, inputs, mode), mode, options.Plot.Length > 0);
+            var input = Merge(paths, inputs, mode);
+            (output, svg) = Analyze(input, mode, options.Plot.Length > 0);
+            if (options.Report.Length > 0)
+            {
+                html = ReportHtml.Write(input.ToReport(), ReportTitle(paths));
+            }
         }
         catch (AnalysisException ex)
         {
@@ -49,20 +55,29 @@ internal static partial class AnalyzeCommand
         }
 
         await StandardOutput.WriteAsync(stdout, output).ConfigureAwait(false);
-        if (options.Plot.Length > 0)
+        foreach (var (path, text) in new[] { (options.Plot, svg), (options.Report, html) })
         {
+            if (path.Length == 0)
+            {
+                continue;
+            }
+
             try
             {
-                await File.WriteAllTextAsync(options.Plot, svg, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (FileErrors.IsFileError(ex))
             {
-                return await FailAsync(stderr, $"write {options.Plot}: {FileErrors.Reason(ex)}").ConfigureAwait(false);
+                return await FailAsync(stderr, $"write {path}: {FileErrors.Reason(ex)}").ConfigureAwait(false);
             }
         }
 
         return CtrafficCommand.ExitOk;
     }
+
+    /// <summary>The report's title: the statistics it was made of.</summary>
+    private static string ReportTitle(IReadOnlyList<string> paths)
+        => "ctraffic report: " + (paths.Count <= 3 ? string.Join(", ", paths.Select(p => p == "-" ? "stdin" : Path.GetFileName(p))) : $"{paths.Count} statistics files");
 
     private static AnalysisMode Mode(string name) => name switch
     {

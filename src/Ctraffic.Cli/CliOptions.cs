@@ -82,7 +82,7 @@ internal sealed class CliOptions
         f.Bool("version", false, "Print version and quit", v => o.Version = v);
         f.Bool("local", false, "Run against an in-process server on loopback (no setup needed)", v => o.Local = v);
         f.String("plot", "", "With -analyze: write an SVG graph to this file", v => o.Plot = v);
-        f.String("report", "", "Client: write the run's report, one self-contained HTML page, to this file", v => o.Report = v);
+        f.String("report", "", "Client, or with -analyze: write the run's report, one self-contained HTML page, to this file", v => o.Report = v);
         f.String("hostname", "", "Server: the host name sent to clients (default: the machine's)", v => o.HostName = v);
         f.Duration("keepalive", TimeSpan.Zero, "Server: TCP keep-alive after this idle time; a vanished peer is released after about twice it (0: off)", v => o.KeepAlive = v);
         f.String("http", "", "Server: also serve HTTP/1.1 on this address, e.g. [::]:5080 (empty: off)", v => o.Http = v);
@@ -142,8 +142,7 @@ internal sealed class CliOptions
         RequireListen("h2", H2);
         Require(SrcCidr.Length == 0 || SrcFile.Length == 0, "srcfile", SrcFile, "give -srccidr or -srcfile, not both");
         Require(!(Local && Server), "local", "true", "-local runs a client; it cannot be combined with -server");
-        // A statistics file has the counters, not the per-100 ms record a report is made of.
-        Require(Report.Length == 0 || (StatFile.Length == 0 && !Server), "report", Report, "is for a run of the client; with -analyze, -plot draws the statistics");
+        Require(Report.Length == 0 || !Server, "report", Report, "is for a run of the client or for -analyze of a -stat_file");
         Require(Report.Length == 0 || !Directory.Exists(Report), "report", Report, "is a directory");
         if (SrcCidr.Length > 0 && !Cidr.TryParse(SrcCidr, out _, out var cidrError))
         {

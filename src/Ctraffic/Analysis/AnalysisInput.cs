@@ -21,6 +21,19 @@ public sealed partial class AnalysisInput
 
     internal NanosecondTimes Times { get; }
 
+    /// <summary>The whole run's round trips, when the file holds them (ours does, the original's does not; a merge does not).</summary>
+    internal Reports.RttStatistics? Rtt { get; private init; }
+
+    /// <summary>
+    /// The report of these statistics (<see cref="Reports.ReportHtml"/> writes it as a page): the
+    /// counters, the connections and their hosts and losses, the rates of the samples (spread evenly
+    /// over each interval between two samples) and, from our own files, the round trips. What a file
+    /// does not hold, it leaves out rather than guessing: outages, availability, marks, per-host round trips.
+    /// </summary>
+    /// <returns>The report of the whole run.</returns>
+    /// <exception cref="AnalysisException">The statistics have no connection records (<c>-stats all</c>), or the run is longer than a report covers (<see cref="Reports.TrafficReport.MaxSlidingWindow"/>).</exception>
+    public Reports.TrafficReport ToReport() => StatisticsReport.Of(Statistics, Rtt);
+
     /// <summary>Statistics in memory; their times have the 100 ns precision of <see cref="TimeSpan"/>.</summary>
     /// <param name="statistics">The statistics.</param>
     public static AnalysisInput FromStatistics(TrafficStatistics statistics)
@@ -59,7 +72,7 @@ public sealed partial class AnalysisInput
         {
             using var doc = parse();
             var (statistics, times) = StatisticsJsonReader.ReadExact(doc.RootElement);
-            return new AnalysisInput(statistics, times);
+            return new AnalysisInput(statistics, times) { Rtt = StatisticsReport.RoundTrips(StatisticsJsonReader.ReadRtt(doc.RootElement)) };
         }
         catch (JsonException ex)
         {

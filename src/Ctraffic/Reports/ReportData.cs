@@ -37,6 +37,9 @@ internal sealed class ReportData
     /// <summary>Round trips per host and second, if the run recorded them.</summary>
     public HostRoundTrips? HostRtt { get; init; }
 
+    /// <summary>For a report of a statistics file (<c>AnalysisInput.ToReport</c>): what the file gives and the slices cannot; <see langword="null"/> for a recorded run.</summary>
+    public StatisticsFileFigures? File { get; init; }
+
     /// <summary>Whether the run was still going on when the data was taken (its slices still fill).</summary>
     public bool Live { get; init; }
 

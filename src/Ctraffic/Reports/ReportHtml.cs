@@ -12,11 +12,15 @@ namespace Ctraffic.Reports;
 /// second, outages, round trips), the timeline, what each disruption did, the windows of the
 /// marks, the hosts and the round-trip percentiles. Each table has an id (<c>service-level</c>,
 /// <c>disruptions</c>, <c>windows</c>, <c>hosts</c>, <c>round-trips</c>) for tools; a disruption that
-/// touched no traffic is a row of class <c>untouched</c>.
+/// touched no traffic is a row of class <c>untouched</c>. The page of a statistics file
+/// (<c>AnalysisInput.ToReport</c>) writes "not in the statistics file" for each figure the file does not hold.
 /// </summary>
 public static class ReportHtml
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>What a report of a statistics file says of a figure the file does not hold.</summary>
+    private const string NotInFile = "not in the statistics file";
 
     /// <summary>The page of <paramref name="report"/> (the whole run, or the window it covers).</summary>
     /// <param name="report">The report, e.g. from <c>ContinuousTraffic.StopAsync</c>.</param>
@@ -31,7 +35,14 @@ public static class ReportHtml
             .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n<h1>").Append(E(title)).Append("</h1>\n");
         Run(html, report);
         ServiceLevel(html, report);
-        html.Append("<h2>Timeline</h2>\n<figure>").Append(ReportSvg.Timeline(report)).Append("</figure>\n");
+        html.Append("<h2>Timeline</h2>\n");
+        if (report.File is not null)
+        {
+            html.Append("<p>From the statistics file: the echoes received between two samples (about one a second) as their average rate, " +
+                        "and the connections lost when they ended. When each connection was in an outage is not in the file.</p>\n");
+        }
+
+        html.Append("<figure>").Append(ReportSvg.Timeline(report)).Append("</figure>\n");
         Disruptions(html, report);
         Windows(html, report);
         Hosts(html, report);
@@ -56,24 +67,52 @@ public static class ReportHtml
             .Append(" from the start of a run begun ").Append(E(stats.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
             .Append(": ").Append(stats.Connections).Append(" connections, ").Append(E(N(stats.Rate))).Append(" KB/s, packets of ").Append(stats.PacketSize)
             .Append(" bytes, one every ").Append(E(Ms(report.PacketInterval))).Append(" per connection.</p>\n");
+        if (report.File is not null)
+        {
+            html.Append("<p>Read from a statistics file: it holds one record per connection and the counters about once a second, " +
+                        "not the record of every packet a run keeps, so the outages, the availability, the marks and the round trips of a part of the run are not in it.</p>\n");
+        }
     }
 
     private static void ServiceLevel(StringBuilder html, TrafficReport report)
     {
-        var availability = report.Availability;
-        var windows = report.Period.Duration > TimeSpan.Zero ? report.SlidingAvailability(Second) : [];
-        var worst = windows.Count == 0 ? (AvailabilityWindow?)null : windows.MinBy(w => w.Availability.Percent);
+        var file = report.File;
         html.Append("<h2>Service level</h2>\n<table id=\"service-level\">\n<tr><th>figure</th><th>value</th></tr>\n");
-        Row(html, "availability (due packets answered in time)", availability.ToString(), availability.Percent < 100);
-        Row(html, "worst 1 s window", worst is { } w ? $"{w.Availability} from {TimeWindow.Seconds(w.Window.Start)} to {TimeWindow.Seconds(w.Window.End)}" : "none", worst is { } bad && bad.Availability.Percent < 100);
-        Row(html, "longest outage of a connection", TimeWindow.Seconds(report.LongestOutage), report.LongestOutage > TimeSpan.Zero);
-        Row(html, "longest time nothing got through", TimeWindow.Seconds(report.LongestRunOutage), report.LongestRunOutage > TimeSpan.Zero);
-        Row(html, "sent / received / in flight", $"{report.Sent} / {report.Received} / {report.InFlight}", false);
+        if (file is null)
+        {
+            var availability = report.Availability;
+            var windows = report.Period.Duration > TimeSpan.Zero ? report.SlidingAvailability(Second) : [];
+            var worst = windows.Count == 0 ? (AvailabilityWindow?)null : windows.MinBy(w => w.Availability.Percent);
+            Row(html, "availability (due packets answered in time)", availability.ToString(), availability.Percent < 100);
+            Row(html, "worst 1 s window", worst is { } w ? $"{w.Availability} from {TimeWindow.Seconds(w.Window.Start)} to {TimeWindow.Seconds(w.Window.End)}" : "none", worst is { } bad && bad.Availability.Percent < 100);
+            Row(html, "longest outage of a connection", TimeWindow.Seconds(report.LongestOutage), report.LongestOutage > TimeSpan.Zero);
+            Row(html, "longest time nothing got through", TimeWindow.Seconds(report.LongestRunOutage), report.LongestRunOutage > TimeSpan.Zero);
+            Row(html, "sent / received / in flight", $"{report.Sent} / {report.Received} / {report.InFlight}", false);
+        }
+        else
+        {
+            Row(html, "availability (due packets answered in time)", NotInFile, false);
+            Row(html, "worst 1 s window", NotInFile, false);
+            Row(html, "longest outage of a connection", NotInFile, false);
+            Row(html, "longest time nothing got through", NotInFile, false);
+            Row(html, "sent / received / unanswered at the end", $"{report.Sent} / {report.Received} / {report.InFlight}", false);
+        }
+
+        if (report.Requests is { } requests)
+        {
+            Row(html, "requests", requests.ToString(), requests.ErrorResponses + requests.Failed > 0);
+        }
+
+        if (report.Name is null && report.Statistics.Http is { Statuses.Count: > 0 } http)
+        {
+            Row(html, "responses by status", string.Join(", ", http.Statuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} x{s.Value}")), false);
+        }
+
         Row(html, "packets lost", report.PacketsLost.ToString(CultureInfo.InvariantCulture), report.PacketsLost > 0);
         Row(html, "packets dropped (sender behind its pace)", report.Dropped.ToString(CultureInfo.InvariantCulture), report.Dropped > 0);
         Row(html, "lost connections", report.FailedConnections == 0 ? "0" : $"{report.FailedConnections} ({ConnectionEnds.Summarize(report.LostConnections.Select(c => c.EndKind))})", report.FailedConnections > 0);
-        Row(html, "longest recovery of a lost connection", TimeWindow.Seconds(report.LongestRecovery), false);
-        Row(html, "round trip p99", report.Rtt.Count == 0 ? "no round trips" : Ms(report.Rtt.P99), false);
+        Row(html, "longest recovery of a lost connection", file is null ? TimeWindow.Seconds(report.LongestRecovery) : NotInFile, false);
+        Row(html, "round trip p99", file is { Rtt: null } ? NotInFile : report.Rtt.Count == 0 ? "no round trips" : Ms(report.Rtt.P99), false);
         Row(html, "TCP retransmits", report.Retransmits.ToString(CultureInfo.InvariantCulture), false);
         html.Append("</table>\n");
     }
@@ -83,7 +122,7 @@ public static class ReportHtml
         html.Append("<h2>Disruptions</h2>\n");
         if (report.Disruptions.Count == 0)
         {
-            html.Append("<p>None.</p>\n");
+            html.Append(report.File is null ? "<p>None.</p>\n" : "<p>None: the statistics file has no marks.</p>\n");
             return;
         }
 
@@ -110,7 +149,7 @@ public static class ReportHtml
         html.Append("<h2>Windows</h2>\n");
         if (marks.Count == 0)
         {
-            html.Append("<p>No marks.</p>\n");
+            html.Append(report.File is null ? "<p>No marks.</p>\n" : "<p>No marks: the statistics file has none.</p>\n");
             return;
         }
 
@@ -143,8 +182,16 @@ public static class ReportHtml
         {
             html.Append("<tr>").Append(Td(h.Host)).Append(Td(h.Connections)).Append(Td(h.Lost, h.Lost > 0))
                 .Append(Td(h.LostByKind.Count == 0 ? "" : string.Join(", ", h.LostByKind.Select(k => $"{k.Value} {ConnectionEnds.Describe(k.Key)}"))))
-                .Append(Td(h.Sent)).Append(Td(h.Received)).Append(Td(TimeWindow.Seconds(h.LongestOutage)))
-                .Append(Td(h.Rtt is { Count: > 0 } r ? Ms(r.P50) : "")).Append(Td(h.Rtt is { Count: > 0 } q ? Ms(q.P99) : "")).Append("</tr>\n");
+                .Append(Td(h.Sent)).Append(Td(h.Received));
+            if (report.File is null)
+            {
+                html.Append(Td(TimeWindow.Seconds(h.LongestOutage)))
+                    .Append(Td(h.Rtt is { Count: > 0 } r ? Ms(r.P50) : "")).Append(Td(h.Rtt is { Count: > 0 } q ? Ms(q.P99) : "")).Append("</tr>\n");
+            }
+            else
+            {
+                html.Append(Td(NotInFile)).Append(Td(NotInFile)).Append(Td(NotInFile)).Append("</tr>\n");
+            }
         }
 
         html.Append("</table>\n");
@@ -153,8 +200,14 @@ public static class ReportHtml
     private static void RoundTrips(StringBuilder html, TrafficReport report)
     {
         var rtt = report.Rtt;
-        html.Append("<h2>Round-trip times</h2>\n<table id=\"round-trips\">\n<tr><th>count</th><th>min</th><th>mean</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n<tr>")
-            .Append(Td(rtt.Count));
+        html.Append("<h2>Round-trip times</h2>\n<table id=\"round-trips\">\n<tr><th>count</th><th>min</th><th>mean</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n<tr>");
+        if (report.File is { Rtt: null })
+        {
+            html.Append("<td colspan=\"8\">").Append(E(NotInFile + " (the original ctraffic keeps no round-trip times)")).Append("</td></tr>\n</table>\n");
+            return;
+        }
+
+        html.Append(Td(rtt.Count));
         foreach (var t in new[] { rtt.Min, rtt.Mean, rtt.P50, rtt.P90, rtt.P99, rtt.P999, rtt.Max })
         {
             html.Append(Td(rtt.Count == 0 ? "" : Ms(t)));

@@ -62,24 +62,53 @@ public static class ReportSvg
             lost.Add(new SvgPoint(x, slice.LostConnections));
         }
 
+        if (report.File is not null)
+        {
+            // Slices of a file hold whole packets spread over the time between two samples: a step of
+            // the average rate between them draws what the file says, where whole packets per 100 ms would zigzag.
+            received = ReceivedBetweenSamples(report, kilobytes);
+        }
+
         var chart = new SvgLineChart
         {
             Title = report.Name is null ? "ctraffic timeline" : $"ctraffic timeline: {report.Name}",
             XLabel = "Time (s)",
             XFrom = report.Period.Start.TotalSeconds,
             YLabel = "Received (KB/s)",
-            Y2Label = "Dropped packets / connections in outage / lost",
+            Y2Label = report.File is null ? "Dropped packets / connections in outage / lost" : "Dropped packets / lost connections",
             Series =
             [
                 new SvgSeries(ReceivedSeries, received),
                 new SvgSeries(DroppedSeries, dropped) { Axis = SvgAxisSide.Right },
-                new SvgSeries(OutageSeries, outages) { Axis = SvgAxisSide.Right },
+                // A statistics file does not say when a connection was in an outage: no series rather than a line of zeros.
+                .. report.File is null ? new[] { new SvgSeries(OutageSeries, outages) { Axis = SvgAxisSide.Right } } : [],
                 new SvgSeries(LostConnectionsSeries, lost) { Axis = SvgAxisSide.Right },
             ],
             Markers = [.. report.Marks.Where(m => report.Period.Overlaps(m.Time, m.End ?? m.Time))
                 .Select(m => new SvgMarker(m.Name, m.Time.TotalSeconds, m.End is { } end && end > m.Time ? Math.Min(end.Ticks, report.Period.End.Ticks) / (double)TimeSpan.TicksPerSecond : null))],
         };
         return SvgWriter.Write(chart);
+    }
+
+    /// <summary>The KB/s received between each two samples of a statistics file, as steps, within the report's period.</summary>
+    private static List<SvgPoint> ReceivedBetweenSamples(TrafficReport report, double kilobytes)
+    {
+        var points = StatisticsFileFigures.SamplePoints(report.Statistics, report.Period.End);
+        var steps = new List<SvgPoint>(points.Count * 2);
+        for (var i = 1; i < points.Count; i++)
+        {
+            var (from, to) = (points[i - 1], points[i]);
+            var rate = Math.Max(0, to.Received - from.Received) * kilobytes / (to.Time - from.Time).TotalSeconds;
+            var start = from.Time < report.Period.Start ? report.Period.Start : from.Time;
+            var end = to.Time > report.Period.End ? report.Period.End : to.Time;
+            if (end > start)
+            {
+                steps.Add(new SvgPoint(start.TotalSeconds, rate));
+                steps.Add(new SvgPoint(end.TotalSeconds, rate));
+            }
+        }
+
+        return steps;
     }
 
     /// <summary>

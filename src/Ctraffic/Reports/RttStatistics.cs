@@ -22,6 +22,12 @@ public sealed record RttStatistics
         Max = Micro(histogram.Max);
     }
 
+    /// <summary>Figures as a statistics file holds them (its <c>Rtt</c> field).</summary>
+    internal RttStatistics(long count, TimeSpan min, TimeSpan mean, TimeSpan p50, TimeSpan p90, TimeSpan p99, TimeSpan p999, TimeSpan max)
+    {
+        (Count, Min, Mean, P50, P90, P99, P999, Max) = (count, min, mean, p50, p90, p99, p999, max);
+    }
+
     /// <summary>Number of echoes measured.</summary>
     public long Count { get; }
 

@@ -34,9 +34,7 @@ public sealed class TrafficReport
         LostConnections = inWindow;
         FailedConnections = whole ? stats.FailedConnections : inWindow.Count;
         var sums = SumSlices(whole ? new TimeWindow(TimeSpan.Zero, TimeSpan.MaxValue) : window);
-        InFlight = sums.InFlight;
-        LostInFlight = sums.LostInFlight;
-        Lost = sums.Lost;
+        (InFlight, LostInFlight, Lost) = whole && data.File is { } file ? (file.InFlight, file.LostInFlight, file.Lost) : (sums.InFlight, sums.LostInFlight, sums.Lost);
         var errorStatuses = sums.ErrorStatuses;
         if (whole)
         {
@@ -67,6 +65,9 @@ public sealed class TrafficReport
         Reconnects = [.. data.Reconnects.Where(r => Includes(r.FailedAt))];
         Hosts = HostStatistics.Of(this, data);
     }
+
+    /// <summary>What a report of a statistics file takes from the file's totals; <see langword="null"/> for a recorded run, whose report has it all.</summary>
+    internal StatisticsFileFigures? File => _data.File;
 
     /// <summary>The mark whose window this is (<see cref="Window(string)"/>), or <see langword="null"/>.</summary>
     public Mark? Mark { get; }

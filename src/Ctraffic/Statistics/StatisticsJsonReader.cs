@@ -147,6 +147,30 @@ internal static class StatisticsJsonReader
         return (stats, new ConnectionTimes(started, connect, ended, stats.Failed));
     }
 
+    private static readonly string[] RttFields = ["Count", "Min", "Mean", "P50", "P90", "P99", "P999", "Max"];
+
+    /// <summary>
+    /// The round trips our command adds to its statistics (<c>Rtt</c>): its <c>Count</c>, then
+    /// <c>Min</c>, <c>Mean</c>, <c>P50</c>, <c>P90</c>, <c>P99</c>, <c>P999</c> and <c>Max</c> in
+    /// nanoseconds; <see langword="null"/> when the field is absent, as in the original's files.
+    /// </summary>
+    /// <exception cref="FormatException">The field is not an object of non-negative integers.</exception>
+    public static long[]? ReadRtt(JsonElement root)
+    {
+        if (!root.TryGetProperty("Rtt", out var rtt) || rtt.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (rtt.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"field Rtt is {Describe(rtt.ValueKind)}, not an object");
+        }
+
+        var values = Array.ConvertAll(RttFields, name => GetInt64(rtt, name));
+        return values.Any(v => v < 0) ? throw new FormatException("field Rtt holds a negative value") : values;
+    }
+
     private static void RequireObject(JsonElement e, string array)
     {
         if (e.ValueKind != JsonValueKind.Object)

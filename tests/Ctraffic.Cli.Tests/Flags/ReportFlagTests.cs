@@ -41,14 +41,14 @@ public sealed class ReportFlagTests : IDisposable
     }
 
     [Fact]
-    public async Task AReportToADirectoryOrOfAStatisticsFileIsAUsageError()
+    public async Task AReportToADirectoryOrOfTheServerIsAUsageError()
     {
         var (toDirectory, _, directoryError) = await Run("-local", "-timeout", "1s", "-report", _dir);
         toDirectory.Should().Be(2);
         directoryError.Should().Contain($"invalid value \"{_dir}\" for flag -report: is a directory");
 
-        var (ofStatistics, _, statisticsError) = await Run("-stat_file", Path.Combine(_dir, "stats.json"), "-report", Path.Combine(_dir, "r.html"));
-        ofStatistics.Should().Be(2);
-        statisticsError.Should().Contain("for flag -report: is for a run of the client; with -analyze, -plot draws the statistics");
+        var (ofServer, _, serverError) = await Run("-server", "-address", "[::1]:0", "-report", Path.Combine(_dir, "r.html"));
+        ofServer.Should().Be(2);
+        serverError.Should().Contain("for flag -report: is for a run of the client or for -analyze of a -stat_file");
     }
 }
