@@ -30,9 +30,8 @@ public sealed class LoadBalancer : CtrafficServer
     private readonly LoadBalancerOptions _options;
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
-    private readonly IBalancingPolicy _policy;
     private readonly RelaySettings _relay;
-    private readonly Connector _connector;
+    private readonly UpstreamPicker _picker;
     private readonly RelayFront _front;
     private readonly CancellationTokenSource _disposing = new();
     private ImmutableArray<Backend> _pool = [];
@@ -41,9 +40,8 @@ public sealed class LoadBalancer : CtrafficServer
         : base(options.Name)
     {
         _options = options;
-        _policy = IBalancingPolicy.For(options.Policy);
         _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize };
-        _connector = new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider);
+        _picker = new UpstreamPicker(options.Policy, new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider));
         _front = new RelayFront(options.TimeProvider, HandleAsync);
         foreach (var backend in backends)
         {
@@ -297,7 +295,8 @@ public sealed class LoadBalancer : CtrafficServer
             return;
         }
 
-        var connected = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
+        var candidates = _pool.Where(b => !b.Closed).ToList();
+        var connected = await _picker.ConnectAsync(candidates, clientEndPoint, _disposing.Token).ConfigureAwait(false);
         if (connected is not var (server, target))
         {
             SocketClose.Reset(client);
@@ -320,39 +319,6 @@ public sealed class LoadBalancer : CtrafficServer
         {
             target.Ended(relay);
         }
-    }
-
-    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
-    {
-        var candidates = _pool.Where(b => !b.Closed).ToList();
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var first = _policy.Pick(candidates, client);
-        for (var i = 0; i < candidates.Count && !_disposing.IsCancellationRequested; i++)
-        {
-            var target = candidates[(first + i) % candidates.Count];
-            Socket? socket;
-            try
-            {
-                socket = await _connector.ConnectAsync(target.Server.AddressList, target.NextAddress(), _disposing.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
-            {
-                continue; // no usable address now, or disposed meanwhile
-            }
-
-            if (socket is not null && !target.Closed)
-            {
-                return (socket, target);
-            }
-
-            socket?.Dispose();
-        }
-
-        return null;
     }
 
     private Backend? Find(CtrafficServer backend)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -69,9 +70,9 @@ public sealed class LoadBalancerOptions
             throw new ArgumentException($"{nameof(Address)}: '{Address}' is not a loopback address (127.0.0.0/8 or [::1])", nameof(Address));
         }
 
-        if (!Enum.IsDefined(Policy))
+        if (IBalancingPolicy.Problem(Policy) is { } policy)
         {
-            throw new ArgumentOutOfRangeException(nameof(Policy), Policy, $"{nameof(Policy)}: {Policy} is not a balancing policy");
+            throw new ArgumentOutOfRangeException(nameof(Policy), Policy, $"{nameof(Policy)}: {policy}");
         }
 
         CheckDrainGrace(DrainGrace, nameof(DrainGrace));

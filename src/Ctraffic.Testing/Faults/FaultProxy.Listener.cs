@@ -90,13 +90,9 @@ public sealed partial class FaultProxy
         }
     }
 
-    /// <summary>The upstream address a new UDP session sends to: the server's addresses in turn, resolved without blocking.</summary>
-    private ValueTask<IPEndPoint> ResolveUdpAsync(CancellationToken cancellationToken)
-    {
-        var upstreams = Upstream.AddressList;
-        var next = upstreams[(int)((uint)Interlocked.Increment(ref _nextUpstream) % (uint)upstreams.Length)];
-        return _resolver.ResolveAsync(next, cancellationToken);
-    }
+    /// <summary>The upstream address a new UDP session of <paramref name="client"/> sends to: the policy's pick of the server's addresses, resolved without blocking.</summary>
+    private ValueTask<IPEndPoint> ResolveUdpAsync(IPEndPoint client, CancellationToken cancellationToken)
+        => _resolver.ResolveAsync(_picker.PickAddress(_targets.Now, client), cancellationToken);
 
     private async Task CarryAsync(Socket client)
     {
@@ -108,18 +104,18 @@ public sealed partial class FaultProxy
             return;
         }
 
-        Socket? server;
+        (Socket Socket, RelayTarget Target)? connected;
         try
         {
             client.NoDelay = true;
-            server = await _connector.ConnectAsync(Upstream.AddressList, Interlocked.Increment(ref _nextUpstream), _disposing.Token).ConfigureAwait(false);
+            connected = await _picker.ConnectAsync(_targets.Now, (IPEndPoint)client.RemoteEndPoint!, _disposing.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException or ObjectDisposedException)
         {
-            server = null;
+            connected = null;
         }
 
-        if (server is null)
+        if (connected is not var (server, target))
         {
             // The server refuses or is away: the client sees a reset, as it would behind a NAT.
             SocketClose.Reset(client);
@@ -128,6 +124,7 @@ public sealed partial class FaultProxy
 
         var link = new TcpRelay(client, server, _relay, id);
         _links[id] = link;
+        target.Opened(link); // what least connections counts
         try
         {
             if (Volatile.Read(ref _disposed) != 0)
@@ -145,6 +142,7 @@ public sealed partial class FaultProxy
         }
         finally
         {
+            target.Ended(link);
             _links.TryRemove(id, out _);
         }
     }

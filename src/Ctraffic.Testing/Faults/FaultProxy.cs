@@ -30,11 +30,11 @@ public sealed partial class FaultProxy : CtrafficServer
     private readonly FaultProxyOptions _options;
     private readonly RelaySettings _relay;
     private readonly Resolver _resolver;
-    private readonly Connector _connector;
+    private readonly UpstreamPicker _picker;
+    private readonly AddressTargets _targets;
     private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
     private ImmutableArray<ActiveFault> _faults = [];
     private long _nextConnection;
-    private int _nextUpstream;
     private int _disposed;
 
     private FaultProxy(CtrafficServer upstream, FaultProxyOptions options)
@@ -53,7 +53,8 @@ public sealed partial class FaultProxy : CtrafficServer
             Faults = () => _faults,
         };
         _resolver = new Resolver(options.TimeProvider);
-        _connector = new Connector(_resolver, options.ConnectTimeout, options.TimeProvider);
+        _picker = new UpstreamPicker(options.Policy, new Connector(_resolver, options.ConnectTimeout, options.TimeProvider));
+        _targets = new AddressTargets(upstream);
         _front = new RelayFront(options.TimeProvider, (client, _) => CarryAsync(client));
         Address = Listen(HostPort.Parse(options.Address));
     }

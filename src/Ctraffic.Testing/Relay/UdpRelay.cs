@@ -20,7 +20,7 @@ internal sealed class UdpRelay : IDisposable
     private readonly RelaySettings _settings;
     private readonly Func<long> _nextId;
     private readonly Socket _socket;
-    private readonly Func<CancellationToken, ValueTask<IPEndPoint>> _server;
+    private readonly Func<IPEndPoint, CancellationToken, ValueTask<IPEndPoint>> _server;
     private readonly int _maxSessions;
     private readonly long _idleTicks;
     private readonly ConcurrentDictionary<IPEndPoint, UdpSession> _sessions = new();
@@ -31,10 +31,10 @@ internal sealed class UdpRelay : IDisposable
     /// <param name="settings">The relay's clock, bounds, counters and faults.</param>
     /// <param name="nextId">Numbers a new session (a fraction of connections is drawn from it).</param>
     /// <param name="socket">The bound socket the relay now owns.</param>
-    /// <param name="server">Where a new session sends: resolved without blocking.</param>
+    /// <param name="server">Where a new session of a client source sends: picked by the owner's policy, resolved without blocking.</param>
     /// <param name="maxSessions">Sessions at most.</param>
     /// <param name="idleTimeout">A session idle this long is closed.</param>
-    public UdpRelay(RelaySettings settings, Func<long> nextId, Socket socket, Func<CancellationToken, ValueTask<IPEndPoint>> server, int maxSessions, TimeSpan idleTimeout)
+    public UdpRelay(RelaySettings settings, Func<long> nextId, Socket socket, Func<IPEndPoint, CancellationToken, ValueTask<IPEndPoint>> server, int maxSessions, TimeSpan idleTimeout)
     {
         _settings = settings;
         _nextId = nextId;
@@ -127,7 +127,7 @@ internal sealed class UdpRelay : IDisposable
         UdpSession session;
         try
         {
-            session = new UdpSession(_settings, id, _socket, client, await _server(ct).ConfigureAwait(false));
+            session = new UdpSession(_settings, id, _socket, client, await _server(client, ct).ConfigureAwait(false));
         }
         catch (SocketException)
         {
