@@ -13,7 +13,9 @@ namespace Ctraffic.Testing;
 /// reset: a fail-over), drains one (no new connections; the open ones go on until they end or the
 /// grace period resets them), adds or replaces backends, or upgrades them all
 /// (<see cref="RollingUpgrade"/>). Each marks itself on the traffic: <c>"remove backend-2"</c>,
-/// <c>"drain backend-2"</c>. The balancer is a server too: kill, stop and start it.
+/// <c>"drain backend-2"</c>. The balancer is a server too: kill, stop and start it. It carries the
+/// faults a <see cref="FaultProxy"/> makes (<see cref="Add(Fault)"/>, <see cref="ApplyForAsync"/>), each
+/// marking its window on the traffic.
 /// <code>
 /// await using var backends = Backends.StartInProcess(4);
 /// await using var balancer = LoadBalancer.Start(backends);
@@ -33,6 +35,7 @@ public sealed class LoadBalancer : CtrafficServer
     private readonly RelaySettings _relay;
     private readonly UpstreamPicker _picker;
     private readonly RelayFront _front;
+    private readonly FaultSet _faults;
     private readonly CancellationTokenSource _disposing = new();
     private ImmutableArray<Backend> _pool = [];
 
@@ -40,9 +43,10 @@ public sealed class LoadBalancer : CtrafficServer
         : base(options.Name)
     {
         _options = options;
-        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize };
-        _picker = new UpstreamPicker(options.Policy, new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider));
         _front = new RelayFront(options.TimeProvider, HandleAsync);
+        _faults = new FaultSet(this, BeginDisruption, _front);
+        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize, Faults = _faults.Now };
+        _picker = new UpstreamPicker(options.Policy, new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider));
         foreach (var backend in backends)
         {
             Add(backend);
@@ -193,6 +197,33 @@ public sealed class LoadBalancer : CtrafficServer
         return DrainAsync(backend, grace, cancellationToken);
     }
 
+    /// <summary>The faults on now, in the order they were added.</summary>
+    public IReadOnlyList<ActiveFault> Faults => _faults.Now();
+
+    /// <summary>
+    /// Switches <paramref name="fault"/> on in the balancer, for chunks read from now on and for new
+    /// connections, whichever backend they go to, as a <see cref="FaultProxy"/> does (latency,
+    /// bandwidth, blackhole, reset, close, refuse, slicer; the balancer carries TCP only), and opens
+    /// its window (<see cref="Fault.Name"/>) on the traffic; disposing the result switches it off and
+    /// ends the window.
+    /// </summary>
+    /// <param name="fault">The fault.</param>
+    /// <returns>The fault while it is on.</returns>
+    /// <exception cref="ObjectDisposedException">The balancer is disposed.</exception>
+    public ActiveFault Add(Fault fault) => _faults.Add(fault);
+
+    /// <summary>Switches <paramref name="fault"/> on in the balancer for <paramref name="duration"/>, marking its window, then off.</summary>
+    /// <param name="fault">The fault.</param>
+    /// <param name="duration">How long; more than 0, at most <see cref="CtrafficServer.MaxDuration"/> (checked before the fault is switched on).</param>
+    /// <param name="cancellationToken">Switches it off early (and throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>Completes once the fault is off.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
+    public Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
+        => _faults.ApplyForAsync(fault, duration, _options.TimeProvider, cancellationToken);
+
+    /// <summary>Switches every fault of the balancer off.</summary>
+    public void Clear() => _faults.Clear();
+
     /// <summary>Accept errors (out of descriptors, ...) the front has waited out.</summary>
     internal long AcceptErrors => _front.AcceptErrors;
 
@@ -264,7 +295,8 @@ public sealed class LoadBalancer : CtrafficServer
     protected override async ValueTask DisposeAsyncCore()
     {
         await _disposing.CancelAsync().ConfigureAwait(false);
-        _front.Close();
+        _front.Close(); // first, so that switching a refusal off does not listen again
+        _faults.Close();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -283,6 +315,11 @@ public sealed class LoadBalancer : CtrafficServer
     /// <summary>One accepted connection: a backend the policy picks (the next in turn when a connect fails), then the relay.</summary>
     private async Task HandleAsync(Socket client, int generation)
     {
+        if (_faults.Refuses(client, _relay.Counters, out var id))
+        {
+            return;
+        }
+
         IPEndPoint clientEndPoint;
         try
         {
@@ -303,7 +340,7 @@ public sealed class LoadBalancer : CtrafficServer
             return;
         }
 
-        var relay = new TcpRelay(client, server, _relay, id: 0);
+        var relay = new TcpRelay(client, server, _relay, id);
         target.Opened(relay);
         try
         {

@@ -6,17 +6,15 @@ using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
-/// <content>Listening (the relay's front), connecting to the upstream server, refusing by not listening.</content>
+/// <content>Listening (the relay's front, TCP and UDP on one port) and carrying a connection to the upstream server.</content>
 public sealed partial class FaultProxy
 {
     /// <summary>Tries at binding TCP and UDP on one free port before giving up.</summary>
     private const int BindAttempts = 20;
 
-    private readonly Lock _listenLock = new();
     private readonly ConcurrentDictionary<long, TcpRelay> _links = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly RelayFront _front;
-    private IPEndPoint _endPoint = new(IPAddress.Loopback, 0);
     private UdpRelay? _udp;
 
     private string Listen(HostPort address)
@@ -49,44 +47,13 @@ public sealed partial class FaultProxy
                 }
             }
 
-            _endPoint = endPoint;
             _front.TryAdopt(tcp);
             if (udp is not null)
             {
-                _udp = new UdpRelay(_relay, NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
+                _udp = new UdpRelay(_relay, _faults.NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
             }
 
             return HostPort.Format(endPoint);
-        }
-    }
-
-    /// <summary>Listens when no fault refuses every connection, and not while one does (then a SYN gets RST).</summary>
-    private void ReconcileListener()
-    {
-        lock (_listenLock)
-        {
-            var refuseAll = false;
-            foreach (var active in Snapshot)
-            {
-                refuseAll |= active.Fault.Refuses && active.Fault.ConnectionFraction >= 1;
-            }
-
-            if (refuseAll || Volatile.Read(ref _disposed) != 0)
-            {
-                _front.Close();
-            }
-            else if (!_front.IsOpen)
-            {
-                _front.TryOpen(_endPoint, out _);
-            }
-        }
-    }
-
-    private void StopListening()
-    {
-        lock (_listenLock)
-        {
-            _front.Close();
         }
     }
 
@@ -96,10 +63,13 @@ public sealed partial class FaultProxy
 
     private async Task CarryAsync(Socket client)
     {
-        var id = NextConnection();
-        if (Volatile.Read(ref _disposed) != 0 || FaultPlanner.Refuses(Snapshot, id))
+        if (_faults.Refuses(client, Counters, out var id))
         {
-            Interlocked.Increment(ref Counters.Refused);
+            return;
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
             SocketClose.Reset(client);
             return;
         }
