@@ -7,7 +7,7 @@ using Ctraffic.Testing.Relay;
 namespace Ctraffic.Testing;
 
 /// <summary>
-/// An in-process L4 (TCP) load balancer in front of several servers, with a stable front address
+/// An in-process L4 (TCP, and with <see cref="LoadBalancerOptions.Udp"/> UDP) load balancer in front of several servers, with a stable front address
 /// on loopback: connections to <see cref="Address"/> are forwarded byte for byte to a backend that
 /// <see cref="Policy"/> picks. While traffic runs, a test removes a backend (its connections are
 /// reset: a fail-over), drains one (no new connections; the open ones go on until they end or the
@@ -25,7 +25,7 @@ namespace Ctraffic.Testing;
 /// Traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to every backend too (also those
 /// added later), so that a backend's own disruptions mark themselves on it.
 /// </summary>
-public sealed class LoadBalancer : CtrafficServer
+public sealed partial class LoadBalancer : CtrafficServer
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
 
@@ -46,14 +46,15 @@ public sealed class LoadBalancer : CtrafficServer
         _front = new RelayFront(options.TimeProvider, HandleAsync);
         _faults = new FaultSet(this, BeginDisruption, _front);
         _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize, Faults = _faults.Now };
-        _picker = new UpstreamPicker(options.Policy, new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider));
+        _resolver = new Resolver(options.TimeProvider);
+        _picker = new UpstreamPicker(options.Policy, new Connector(_resolver, options.ConnectTimeout, options.TimeProvider));
         foreach (var backend in backends)
         {
             Add(backend);
         }
 
         var address = HostPort.Parse(options.Address);
-        _front.TryOpen(new IPEndPoint(address.IPAddress!, address.Port), out _endPoint);
+        _endPoint = Listen(new IPEndPoint(address.IPAddress!, address.Port));
         Address = HostPort.Format(_endPoint);
     }
 
@@ -203,7 +204,7 @@ public sealed class LoadBalancer : CtrafficServer
     /// <summary>
     /// Switches <paramref name="fault"/> on in the balancer, for chunks read from now on and for new
     /// connections, whichever backend they go to, as a <see cref="FaultProxy"/> does (latency,
-    /// bandwidth, blackhole, reset, close, refuse, slicer; the balancer carries TCP only), and opens
+    /// bandwidth, blackhole, reset, close, refuse, slicer, and loss with <see cref="LoadBalancerOptions.Udp"/>), and opens
     /// its window (<see cref="Fault.Name"/>) on the traffic; disposing the result switches it off and
     /// ends the window.
     /// </summary>
@@ -250,6 +251,7 @@ public sealed class LoadBalancer : CtrafficServer
     protected override Task KillCoreAsync(CancellationToken cancellationToken)
     {
         _front.Close();
+        CloseUdp();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -262,6 +264,7 @@ public sealed class LoadBalancer : CtrafficServer
     protected override async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _front.Close();
+        CloseUdp();
         var open = _pool.SelectMany(b => b.Connections).ToList();
         foreach (var connection in open)
         {
@@ -286,9 +289,13 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        return _front.TryOpen(_endPoint, out _)
-            ? Task.CompletedTask
-            : throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        if (!_front.TryOpen(_endPoint, out _))
+        {
+            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        }
+
+        OpenUdp();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -297,6 +304,7 @@ public sealed class LoadBalancer : CtrafficServer
         await _disposing.CancelAsync().ConfigureAwait(false);
         _front.Close(); // first, so that switching a refusal off does not listen again
         _faults.Close();
+        CloseUdp();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -370,6 +378,8 @@ public sealed class LoadBalancer : CtrafficServer
         {
             _pool = _pool.Remove(slot);
         }
+
+        _udp?.CloseSessionsTo(slot);
     }
 
     private ArgumentException NotInPool(CtrafficServer backend)

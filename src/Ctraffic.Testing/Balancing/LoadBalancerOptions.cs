@@ -24,6 +24,13 @@ public sealed class LoadBalancerOptions
     /// </summary>
     public string Address { get; set; } = "127.0.0.1:0";
 
+    /// <summary>
+    /// Balance UDP as well as TCP, on the same port: per client source a session to the backend the
+    /// policy picks (4096 sources at most, each closed after 30 s without a datagram, or at once when
+    /// its backend refuses, is removed or drained). The default value is <see langword="false"/>: TCP only.
+    /// </summary>
+    public bool Udp { get; set; }
+
     /// <summary>How a new connection's backend is picked. The default value is <see cref="BalancingPolicy.RoundRobin"/>.</summary>
     public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
 

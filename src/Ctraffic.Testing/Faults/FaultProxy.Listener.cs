@@ -9,9 +9,6 @@ namespace Ctraffic.Testing;
 /// <content>Listening (the relay's front, TCP and UDP on one port) and carrying a connection to the upstream server.</content>
 public sealed partial class FaultProxy
 {
-    /// <summary>Tries at binding TCP and UDP on one free port before giving up.</summary>
-    private const int BindAttempts = 20;
-
     private readonly ConcurrentDictionary<long, TcpRelay> _links = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly RelayFront _front;
@@ -19,47 +16,20 @@ public sealed partial class FaultProxy
 
     private string Listen(HostPort address)
     {
-        var requested = new IPEndPoint(address.IPAddress!, address.Port);
-        for (var attempt = 1; ; attempt++)
+        var (tcp, udp) = Listener.BindTcpAndUdp(new IPEndPoint(address.IPAddress!, address.Port), _options.Udp);
+        var endPoint = (IPEndPoint)tcp.LocalEndPoint!;
+        _front.TryAdopt(tcp);
+        if (udp is not null)
         {
-            var tcp = Listener.BindTcp(requested);
-            var endPoint = (IPEndPoint)tcp.LocalEndPoint!;
-            Socket? udp = null;
-            if (_options.Udp)
-            {
-                udp = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                try
-                {
-                    udp.Bind(endPoint);
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && requested.Port == 0 && attempt < BindAttempts)
-                {
-                    // The free TCP port is taken for UDP: take another one.
-                    udp.Dispose();
-                    tcp.Dispose();
-                    continue;
-                }
-                catch
-                {
-                    udp.Dispose();
-                    tcp.Dispose();
-                    throw;
-                }
-            }
-
-            _front.TryAdopt(tcp);
-            if (udp is not null)
-            {
-                _udp = new UdpRelay(_relay, _faults.NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
-            }
-
-            return HostPort.Format(endPoint);
+            _udp = new UdpRelay(_relay, _faults.NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
         }
+
+        return HostPort.Format(endPoint);
     }
 
     /// <summary>The upstream address a new UDP session of <paramref name="client"/> sends to: the policy's pick of the server's addresses, resolved without blocking.</summary>
-    private ValueTask<IPEndPoint> ResolveUdpAsync(IPEndPoint client, CancellationToken cancellationToken)
-        => _resolver.ResolveAsync(_picker.PickAddress(_targets.Now, client), cancellationToken);
+    private ValueTask<(IPEndPoint Server, RelayTarget Target)> ResolveUdpAsync(IPEndPoint client, CancellationToken cancellationToken)
+        => _picker.ResolveAsync(_targets.Now, client, _resolver, cancellationToken);
 
     private async Task CarryAsync(Socket client)
     {

@@ -51,13 +51,26 @@ internal sealed class UpstreamPicker(BalancingPolicy policy, Connector connector
         return null;
     }
 
-    /// <summary>The address a new UDP session of <paramref name="client"/> sends to: the policy's pick, at its next address.</summary>
-    /// <param name="candidates">The targets; never empty.</param>
+    /// <summary>
+    /// Where a new UDP session of <paramref name="client"/> sends: the policy's pick (UDP has no
+    /// connect to refuse: a session whose server is gone is ended by its refusal and picked again),
+    /// at its next address, resolved without blocking.
+    /// </summary>
+    /// <param name="candidates">The targets that take new sessions.</param>
     /// <param name="client">The client's source.</param>
-    public Upstream PickAddress(IReadOnlyList<RelayTarget> candidates, IPEndPoint client)
+    /// <param name="resolver">The relay's resolver.</param>
+    /// <param name="cancellationToken">Gives up.</param>
+    /// <exception cref="SocketException">No target takes new sessions, or the address cannot be resolved.</exception>
+    public async ValueTask<(IPEndPoint Server, RelayTarget Target)> ResolveAsync(IReadOnlyList<RelayTarget> candidates, IPEndPoint client, Resolver resolver, CancellationToken cancellationToken)
     {
+        if (candidates.Count == 0)
+        {
+            throw new SocketException((int)SocketError.HostUnreachable);
+        }
+
         var target = candidates[_policy.Pick(candidates, client)];
         var addresses = target.Addresses;
-        return addresses[(int)((uint)target.NextAddress() % (uint)addresses.Length)];
+        var address = addresses[(int)((uint)target.NextAddress() % (uint)addresses.Length)];
+        return (await resolver.ResolveAsync(address, cancellationToken).ConfigureAwait(false), target);
     }
 }
