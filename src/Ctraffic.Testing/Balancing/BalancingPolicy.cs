@@ -1,6 +1,6 @@
 namespace Ctraffic.Testing;
 
-/// <summary>How a <see cref="LoadBalancer"/> picks the backend of a new connection.</summary>
+/// <summary>How a <see cref="LoadBalancer"/> picks the backend of a new connection, and a <see cref="FaultProxy"/> one of its upstream server's addresses.</summary>
 public enum BalancingPolicy
 {
     /// <summary>Each backend in turn (Kubernetes' iptables/IPVS <c>rr</c>, HAProxy <c>roundrobin</c>).</summary>

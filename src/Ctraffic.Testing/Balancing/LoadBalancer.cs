@@ -7,13 +7,15 @@ using Ctraffic.Testing.Relay;
 namespace Ctraffic.Testing;
 
 /// <summary>
-/// An in-process L4 (TCP) load balancer in front of several servers, with a stable front address
+/// An in-process L4 (TCP, and with <see cref="LoadBalancerOptions.Udp"/> UDP) load balancer in front of several servers, with a stable front address
 /// on loopback: connections to <see cref="Address"/> are forwarded byte for byte to a backend that
 /// <see cref="Policy"/> picks. While traffic runs, a test removes a backend (its connections are
 /// reset: a fail-over), drains one (no new connections; the open ones go on until they end or the
 /// grace period resets them), adds or replaces backends, or upgrades them all
 /// (<see cref="RollingUpgrade"/>). Each marks itself on the traffic: <c>"remove backend-2"</c>,
-/// <c>"drain backend-2"</c>. The balancer is a server too: kill, stop and start it.
+/// <c>"drain backend-2"</c>. The balancer is a server too: kill, stop and start it. It carries the
+/// faults a <see cref="FaultProxy"/> makes (<see cref="Add(Fault)"/>, <see cref="ApplyForAsync"/>), each
+/// marking its window on the traffic.
 /// <code>
 /// await using var backends = Backends.StartInProcess(4);
 /// await using var balancer = LoadBalancer.Start(backends);
@@ -23,17 +25,17 @@ namespace Ctraffic.Testing;
 /// Traffic attached with <see cref="DisruptionSource.RecordOn"/> is attached to every backend too (also those
 /// added later), so that a backend's own disruptions mark themselves on it.
 /// </summary>
-public sealed class LoadBalancer : CtrafficServer
+public sealed partial class LoadBalancer : CtrafficServer
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
 
     private readonly LoadBalancerOptions _options;
     private readonly IPEndPoint _endPoint;
     private readonly Lock _lock = new();
-    private readonly IBalancingPolicy _policy;
     private readonly RelaySettings _relay;
-    private readonly Connector _connector;
+    private readonly UpstreamPicker _picker;
     private readonly RelayFront _front;
+    private readonly FaultSet _faults;
     private readonly CancellationTokenSource _disposing = new();
     private ImmutableArray<Backend> _pool = [];
 
@@ -41,17 +43,18 @@ public sealed class LoadBalancer : CtrafficServer
         : base(options.Name)
     {
         _options = options;
-        _policy = IBalancingPolicy.For(options.Policy);
-        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize };
-        _connector = new Connector(new Resolver(options.TimeProvider), options.ConnectTimeout, options.TimeProvider);
         _front = new RelayFront(options.TimeProvider, HandleAsync);
+        _faults = new FaultSet(this, BeginDisruption, _front);
+        _relay = new RelaySettings { Time = options.TimeProvider, BufferSize = options.BufferSize, Faults = _faults.Now };
+        _resolver = new Resolver(options.TimeProvider);
+        _picker = new UpstreamPicker(options.Policy, new Connector(_resolver, options.ConnectTimeout, options.TimeProvider));
         foreach (var backend in backends)
         {
             Add(backend);
         }
 
         var address = HostPort.Parse(options.Address);
-        _front.TryOpen(new IPEndPoint(address.IPAddress!, address.Port), out _endPoint);
+        _endPoint = Listen(new IPEndPoint(address.IPAddress!, address.Port));
         Address = HostPort.Format(_endPoint);
     }
 
@@ -195,6 +198,33 @@ public sealed class LoadBalancer : CtrafficServer
         return DrainAsync(backend, grace, cancellationToken);
     }
 
+    /// <summary>The faults on now, in the order they were added.</summary>
+    public IReadOnlyList<ActiveFault> Faults => _faults.Now();
+
+    /// <summary>
+    /// Switches <paramref name="fault"/> on in the balancer, for chunks read from now on and for new
+    /// connections, whichever backend they go to, as a <see cref="FaultProxy"/> does (latency,
+    /// bandwidth, blackhole, reset, close, refuse, slicer, and loss with <see cref="LoadBalancerOptions.Udp"/>), and opens
+    /// its window (<see cref="Fault.Name"/>) on the traffic; disposing the result switches it off and
+    /// ends the window.
+    /// </summary>
+    /// <param name="fault">The fault.</param>
+    /// <returns>The fault while it is on.</returns>
+    /// <exception cref="ObjectDisposedException">The balancer is disposed.</exception>
+    public ActiveFault Add(Fault fault) => _faults.Add(fault);
+
+    /// <summary>Switches <paramref name="fault"/> on in the balancer for <paramref name="duration"/>, marking its window, then off.</summary>
+    /// <param name="fault">The fault.</param>
+    /// <param name="duration">How long; more than 0, at most <see cref="CtrafficServer.MaxDuration"/> (checked before the fault is switched on).</param>
+    /// <param name="cancellationToken">Switches it off early (and throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>Completes once the fault is off.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
+    public Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
+        => _faults.ApplyForAsync(fault, duration, _options.TimeProvider, cancellationToken);
+
+    /// <summary>Switches every fault of the balancer off.</summary>
+    public void Clear() => _faults.Clear();
+
     /// <summary>Accept errors (out of descriptors, ...) the front has waited out.</summary>
     internal long AcceptErrors => _front.AcceptErrors;
 
@@ -221,6 +251,7 @@ public sealed class LoadBalancer : CtrafficServer
     protected override Task KillCoreAsync(CancellationToken cancellationToken)
     {
         _front.Close();
+        CloseUdp();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -233,6 +264,7 @@ public sealed class LoadBalancer : CtrafficServer
     protected override async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _front.Close();
+        CloseUdp();
         var open = _pool.SelectMany(b => b.Connections).ToList();
         foreach (var connection in open)
         {
@@ -257,16 +289,22 @@ public sealed class LoadBalancer : CtrafficServer
     /// <inheritdoc/>
     protected override Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        return _front.TryOpen(_endPoint, out _)
-            ? Task.CompletedTask
-            : throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        if (!_front.TryOpen(_endPoint, out _))
+        {
+            throw new InvalidOperationException($"{Name} is running: kill or stop it first");
+        }
+
+        OpenUdp();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
         await _disposing.CancelAsync().ConfigureAwait(false);
-        _front.Close();
+        _front.Close(); // first, so that switching a refusal off does not listen again
+        _faults.Close();
+        CloseUdp();
         foreach (var connection in _pool.SelectMany(b => b.Connections))
         {
             connection.Reset();
@@ -285,6 +323,11 @@ public sealed class LoadBalancer : CtrafficServer
     /// <summary>One accepted connection: a backend the policy picks (the next in turn when a connect fails), then the relay.</summary>
     private async Task HandleAsync(Socket client, int generation)
     {
+        if (_faults.Refuses(client, _relay.Counters, out var id))
+        {
+            return;
+        }
+
         IPEndPoint clientEndPoint;
         try
         {
@@ -297,14 +340,15 @@ public sealed class LoadBalancer : CtrafficServer
             return;
         }
 
-        var connected = await ConnectAsync(clientEndPoint).ConfigureAwait(false);
+        var candidates = _pool.Where(b => !b.Closed).ToList();
+        var connected = await _picker.ConnectAsync(candidates, clientEndPoint, _disposing.Token).ConfigureAwait(false);
         if (connected is not var (server, target))
         {
             SocketClose.Reset(client);
             return;
         }
 
-        var relay = new TcpRelay(client, server, _relay, id: 0);
+        var relay = new TcpRelay(client, server, _relay, id);
         target.Opened(relay);
         try
         {
@@ -322,39 +366,6 @@ public sealed class LoadBalancer : CtrafficServer
         }
     }
 
-    private async Task<(Socket Socket, Backend Target)?> ConnectAsync(IPEndPoint client)
-    {
-        var candidates = _pool.Where(b => !b.Closed).ToList();
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var first = _policy.Pick(candidates, client);
-        for (var i = 0; i < candidates.Count && !_disposing.IsCancellationRequested; i++)
-        {
-            var target = candidates[(first + i) % candidates.Count];
-            Socket? socket;
-            try
-            {
-                socket = await _connector.ConnectAsync(target.Server.AddressList, target.NextAddress(), _disposing.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
-            {
-                continue; // no usable address now, or disposed meanwhile
-            }
-
-            if (socket is not null && !target.Closed)
-            {
-                return (socket, target);
-            }
-
-            socket?.Dispose();
-        }
-
-        return null;
-    }
-
     private Backend? Find(CtrafficServer backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -367,6 +378,8 @@ public sealed class LoadBalancer : CtrafficServer
         {
             _pool = _pool.Remove(slot);
         }
+
+        _udp?.CloseSessionsTo(slot);
     }
 
     private ArgumentException NotInPool(CtrafficServer backend)

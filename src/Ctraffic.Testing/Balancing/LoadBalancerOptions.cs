@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -22,6 +23,13 @@ public sealed class LoadBalancerOptions
     /// kill and start. The default value is <c>127.0.0.1:0</c>.
     /// </summary>
     public string Address { get; set; } = "127.0.0.1:0";
+
+    /// <summary>
+    /// Balance UDP as well as TCP, on the same port: per client source a session to the backend the
+    /// policy picks (4096 sources at most, each closed after 30 s without a datagram, or at once when
+    /// its backend refuses, is removed or drained). The default value is <see langword="false"/>: TCP only.
+    /// </summary>
+    public bool Udp { get; set; }
 
     /// <summary>How a new connection's backend is picked. The default value is <see cref="BalancingPolicy.RoundRobin"/>.</summary>
     public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
@@ -69,9 +77,9 @@ public sealed class LoadBalancerOptions
             throw new ArgumentException($"{nameof(Address)}: '{Address}' is not a loopback address (127.0.0.0/8 or [::1])", nameof(Address));
         }
 
-        if (!Enum.IsDefined(Policy))
+        if (IBalancingPolicy.Problem(Policy) is { } policy)
         {
-            throw new ArgumentOutOfRangeException(nameof(Policy), Policy, $"{nameof(Policy)}: {Policy} is not a balancing policy");
+            throw new ArgumentOutOfRangeException(nameof(Policy), Policy, $"{nameof(Policy)}: {policy}");
         }
 
         CheckDrainGrace(DrainGrace, nameof(DrainGrace));

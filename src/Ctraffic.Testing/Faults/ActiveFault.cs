@@ -1,24 +1,26 @@
 using System.Collections.Concurrent;
 using Ctraffic.Reports;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
 /// <summary>
-/// A fault switched on in a <see cref="FaultProxy"/> (<see cref="FaultProxy.Add"/>); disposing it
-/// switches it off and ends its window on the traffic. Disposing it again does nothing.
+/// A fault switched on in a <see cref="FaultProxy"/> (<see cref="FaultProxy.Add"/>) or a
+/// <see cref="LoadBalancer"/> (<see cref="LoadBalancer.Add(Fault)"/>); disposing it switches it off
+/// and ends its window on the traffic. Disposing it again does nothing.
 /// </summary>
 public sealed class ActiveFault : IDisposable
 {
-    private readonly FaultProxy _proxy;
+    private readonly FaultSet _set;
     private readonly ulong _salt;
     private readonly ConcurrentDictionary<long, byte> _connections = new();
     private long _chunks;
     private long _bytes;
     private IDisposable? _window;
 
-    internal ActiveFault(FaultProxy proxy, Fault fault, ulong salt)
+    internal ActiveFault(FaultSet set, Fault fault, ulong salt)
     {
-        _proxy = proxy;
+        _set = set;
         Fault = fault;
         Name = fault.Name;
         _salt = salt;
@@ -34,10 +36,10 @@ public sealed class ActiveFault : IDisposable
     /// What crossed the fault so far: the connections (UDP: client sources) it acted on — refused
     /// ones included —, and the chunks (TCP reads, UDP datagrams) and their bytes. The traffic's
     /// report has it in the fault's <see cref="DisruptionEffect.Contact"/>, so that a fault no traffic
-    /// crossed is called out. A fault that refuses every connection closes the proxy's listener, so
+    /// crossed is called out. A fault that refuses every connection closes the listener, so
     /// the kernel refuses them unseen: it counts none, and the report judges by the traffic instead.
     /// </summary>
-    public DisruptionContact Contact => new(_proxy.Name, _connections.Count, Interlocked.Read(ref _chunks), Interlocked.Read(ref _bytes));
+    public DisruptionContact Contact => new(_set.OwnerName, _connections.Count, Interlocked.Read(ref _chunks), Interlocked.Read(ref _bytes));
 
     /// <summary>Whether it is on.</summary>
     public bool IsActive => Volatile.Read(ref _window) is not null;
@@ -47,7 +49,7 @@ public sealed class ActiveFault : IDisposable
     {
         if (Interlocked.Exchange(ref _window, null) is { } window)
         {
-            _proxy.Remove(this);
+            _set.Remove(this);
             window.Dispose();
         }
     }
@@ -57,7 +59,7 @@ public sealed class ActiveFault : IDisposable
 
     internal void Begin(IDisposable window) => Volatile.Write(ref _window, window);
 
-    /// <summary>What crossed it, for the traffic's report; <see langword="null"/> for a fault the proxy cannot see act (refusing every connection).</summary>
+    /// <summary>What crossed it, for the traffic's report; <see langword="null"/> for a fault the relay cannot see act (refusing every connection).</summary>
     internal Func<DisruptionContact>? ContactForReport => Fault.Refuses && Fault.ConnectionFraction >= 1 ? null : () => Contact;
 
     /// <summary>The fault acted on a chunk of <paramref name="bytes"/> bytes (0 for a refused connection) of <paramref name="connection"/>.</summary>
@@ -70,7 +72,7 @@ public sealed class ActiveFault : IDisposable
 
     /// <summary>
     /// Whether the fault acts on connection <paramref name="connection"/>: a draw fixed for the pair
-    /// (a hash of the connection, the fault and the proxy's seed), so each connection is chosen once.
+    /// (a hash of the connection, the fault and the relay's seed), so each connection is chosen once.
     /// </summary>
     internal bool Selects(long connection)
     {

@@ -6,120 +6,56 @@ using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
-/// <content>Listening (the relay's front), connecting to the upstream server, refusing by not listening.</content>
+/// <content>Listening (the relay's front, TCP and UDP on one port) and carrying a connection to the upstream server.</content>
 public sealed partial class FaultProxy
 {
-    /// <summary>Tries at binding TCP and UDP on one free port before giving up.</summary>
-    private const int BindAttempts = 20;
-
-    private readonly Lock _listenLock = new();
     private readonly ConcurrentDictionary<long, TcpRelay> _links = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly RelayFront _front;
-    private IPEndPoint _endPoint = new(IPAddress.Loopback, 0);
     private UdpRelay? _udp;
 
     private string Listen(HostPort address)
     {
-        var requested = new IPEndPoint(address.IPAddress!, address.Port);
-        for (var attempt = 1; ; attempt++)
+        var (tcp, udp) = Listener.BindTcpAndUdp(new IPEndPoint(address.IPAddress!, address.Port), _options.Udp);
+        var endPoint = (IPEndPoint)tcp.LocalEndPoint!;
+        _front.TryAdopt(tcp);
+        if (udp is not null)
         {
-            var tcp = Listener.BindTcp(requested);
-            var endPoint = (IPEndPoint)tcp.LocalEndPoint!;
-            Socket? udp = null;
-            if (_options.Udp)
-            {
-                udp = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                try
-                {
-                    udp.Bind(endPoint);
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && requested.Port == 0 && attempt < BindAttempts)
-                {
-                    // The free TCP port is taken for UDP: take another one.
-                    udp.Dispose();
-                    tcp.Dispose();
-                    continue;
-                }
-                catch
-                {
-                    udp.Dispose();
-                    tcp.Dispose();
-                    throw;
-                }
-            }
-
-            _endPoint = endPoint;
-            _front.TryAdopt(tcp);
-            if (udp is not null)
-            {
-                _udp = new UdpRelay(_relay, NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
-            }
-
-            return HostPort.Format(endPoint);
+            _udp = new UdpRelay(_relay, _faults.NextConnection, udp, ResolveUdpAsync, _options.MaxUdpSessions, _options.UdpIdleTimeout);
         }
+
+        return HostPort.Format(endPoint);
     }
 
-    /// <summary>Listens when no fault refuses every connection, and not while one does (then a SYN gets RST).</summary>
-    private void ReconcileListener()
-    {
-        lock (_listenLock)
-        {
-            var refuseAll = false;
-            foreach (var active in Snapshot)
-            {
-                refuseAll |= active.Fault.Refuses && active.Fault.ConnectionFraction >= 1;
-            }
-
-            if (refuseAll || Volatile.Read(ref _disposed) != 0)
-            {
-                _front.Close();
-            }
-            else if (!_front.IsOpen)
-            {
-                _front.TryOpen(_endPoint, out _);
-            }
-        }
-    }
-
-    private void StopListening()
-    {
-        lock (_listenLock)
-        {
-            _front.Close();
-        }
-    }
-
-    /// <summary>The upstream address a new UDP session sends to: the server's addresses in turn, resolved without blocking.</summary>
-    private ValueTask<IPEndPoint> ResolveUdpAsync(CancellationToken cancellationToken)
-    {
-        var upstreams = Upstream.AddressList;
-        var next = upstreams[(int)((uint)Interlocked.Increment(ref _nextUpstream) % (uint)upstreams.Length)];
-        return _resolver.ResolveAsync(next, cancellationToken);
-    }
+    /// <summary>The upstream address a new UDP session of <paramref name="client"/> sends to: the policy's pick of the server's addresses, resolved without blocking.</summary>
+    private ValueTask<(IPEndPoint Server, RelayTarget Target)> ResolveUdpAsync(IPEndPoint client, CancellationToken cancellationToken)
+        => _picker.ResolveAsync(_targets.Now, client, _resolver, cancellationToken);
 
     private async Task CarryAsync(Socket client)
     {
-        var id = NextConnection();
-        if (Volatile.Read(ref _disposed) != 0 || FaultPlanner.Refuses(Snapshot, id))
+        if (_faults.Refuses(client, Counters, out var id))
         {
-            Interlocked.Increment(ref Counters.Refused);
+            return;
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
             SocketClose.Reset(client);
             return;
         }
 
-        Socket? server;
+        (Socket Socket, RelayTarget Target)? connected;
         try
         {
             client.NoDelay = true;
-            server = await _connector.ConnectAsync(Upstream.AddressList, Interlocked.Increment(ref _nextUpstream), _disposing.Token).ConfigureAwait(false);
+            connected = await _picker.ConnectAsync(_targets.Now, (IPEndPoint)client.RemoteEndPoint!, _disposing.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException or ObjectDisposedException)
         {
-            server = null;
+            connected = null;
         }
 
-        if (server is null)
+        if (connected is not var (server, target))
         {
             // The server refuses or is away: the client sees a reset, as it would behind a NAT.
             SocketClose.Reset(client);
@@ -128,6 +64,7 @@ public sealed partial class FaultProxy
 
         var link = new TcpRelay(client, server, _relay, id);
         _links[id] = link;
+        target.Opened(link); // what least connections counts
         try
         {
             if (Volatile.Read(ref _disposed) != 0)
@@ -145,6 +82,7 @@ public sealed partial class FaultProxy
         }
         finally
         {
+            target.Ended(link);
             _links.TryRemove(id, out _);
         }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Ctraffic.Testing.Faults.Internal;
@@ -30,11 +29,9 @@ public sealed partial class FaultProxy : CtrafficServer
     private readonly FaultProxyOptions _options;
     private readonly RelaySettings _relay;
     private readonly Resolver _resolver;
-    private readonly Connector _connector;
-    private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
-    private ImmutableArray<ActiveFault> _faults = [];
-    private long _nextConnection;
-    private int _nextUpstream;
+    private readonly UpstreamPicker _picker;
+    private readonly AddressTargets _targets;
+    private readonly FaultSet _faults;
     private int _disposed;
 
     private FaultProxy(CtrafficServer upstream, FaultProxyOptions options)
@@ -43,18 +40,19 @@ public sealed partial class FaultProxy : CtrafficServer
         Upstream = upstream;
         _options = options;
         AddChild(upstream); // a kill behind the proxy is as visible as without it
-        Time = options.TimeProvider;
+        _front = new RelayFront(options.TimeProvider, (client, _) => CarryAsync(client));
+        _faults = new FaultSet(this, BeginDisruption, _front);
         _relay = new RelaySettings
         {
             Time = options.TimeProvider,
             BufferSize = options.BufferSize,
             QueueCapacity = options.QueueCapacity,
             QueueBytes = options.QueueBytes,
-            Faults = () => _faults,
+            Faults = _faults.Now,
         };
         _resolver = new Resolver(options.TimeProvider);
-        _connector = new Connector(_resolver, options.ConnectTimeout, options.TimeProvider);
-        _front = new RelayFront(options.TimeProvider, (client, _) => CarryAsync(client));
+        _picker = new UpstreamPicker(options.Policy, new Connector(_resolver, options.ConnectTimeout, options.TimeProvider));
+        _targets = new AddressTargets(upstream);
         Address = Listen(HostPort.Parse(options.Address));
     }
 
@@ -98,7 +96,7 @@ public sealed partial class FaultProxy : CtrafficServer
     public override bool IsRunning => Volatile.Read(ref _disposed) == 0 && Upstream.IsRunning;
 
     /// <summary>The faults on now, in the order they were added.</summary>
-    public IReadOnlyList<ActiveFault> Faults => Snapshot;
+    public IReadOnlyList<ActiveFault> Faults => _faults.Now();
 
     /// <summary>What the proxy has carried and holds now.</summary>
     /// <returns>The counts of this moment.</returns>
@@ -106,11 +104,6 @@ public sealed partial class FaultProxy : CtrafficServer
 
     /// <summary>What the proxy's connections and sessions count as they go.</summary>
     internal RelayCounters Counters => _relay.Counters;
-
-    // One array reference, read atomically; a switch made a moment ago shows at the next chunk.
-    internal ImmutableArray<ActiveFault> Snapshot => _faults;
-
-    internal TimeProvider Time { get; }
 
     /// <summary>
     /// Switches <paramref name="fault"/> on, for chunks read from now on and for new connections,
@@ -120,16 +113,7 @@ public sealed partial class FaultProxy : CtrafficServer
     /// <param name="fault">The fault.</param>
     /// <returns>The fault while it is on.</returns>
     /// <exception cref="ObjectDisposedException">The proxy is disposed.</exception>
-    public ActiveFault Add(Fault fault)
-    {
-        ArgumentNullException.ThrowIfNull(fault);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var active = new ActiveFault(this, fault, _seed ^ (ulong)Interlocked.Increment(ref _nextConnection) * 0xD6E8FEB86659FD93UL);
-        active.Begin(BeginDisruption(fault.Name, active.ContactForReport));
-        ImmutableInterlocked.Update(ref _faults, static (list, a) => list.Add(a), active);
-        ReconcileListener();
-        return active;
-    }
+    public ActiveFault Add(Fault fault) => _faults.Add(fault);
 
     /// <summary>Switches <paramref name="fault"/> on for <paramref name="duration"/>, marking its window, then off.</summary>
     /// <param name="fault">The fault.</param>
@@ -137,45 +121,22 @@ public sealed partial class FaultProxy : CtrafficServer
     /// <param name="cancellationToken">Switches it off early (and throws <see cref="OperationCanceledException"/>).</param>
     /// <returns>Completes once the fault is off.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is out of range.</exception>
-    public async Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(fault);
-        CheckDuration(duration, nameof(duration));
-        using var active = Add(fault);
-        await Task.Delay(duration, Time, cancellationToken).ConfigureAwait(false);
-    }
+    public Task ApplyForAsync(Fault fault, TimeSpan duration, CancellationToken cancellationToken = default)
+        => _faults.ApplyForAsync(fault, duration, _options.TimeProvider, cancellationToken);
 
     /// <summary>Switches every fault off.</summary>
-    public void Clear()
-    {
-        foreach (var active in Snapshot)
-        {
-            active.Dispose();
-        }
-    }
+    public void Clear() => _faults.Clear();
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Address} -> {Upstream.Address})";
-
-    internal void Remove(ActiveFault active)
-    {
-        ImmutableInterlocked.Update(ref _faults, static (list, a) => list.Remove(a), active);
-        ReconcileListener();
-    }
-
-    internal long NextConnection() => Interlocked.Increment(ref _nextConnection);
 
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
         Volatile.Write(ref _disposed, 1);
         await _disposing.CancelAsync().ConfigureAwait(false);
-        foreach (var active in Snapshot)
-        {
-            active.Dispose();
-        }
-
-        StopListening();
+        _front.Close(); // first, so that switching a refusal off does not listen again
+        _faults.Close();
         _udp?.Dispose();
         foreach (var link in _links.Values)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Ctraffic.Testing.Relay;
 
 namespace Ctraffic.Testing;
 
@@ -63,6 +64,15 @@ public sealed class FaultProxyOptions
     /// </summary>
     public int QueueBytes { get; set; } = DefaultQueueBytes;
 
+    /// <summary>
+    /// How a new connection (or UDP client source) picks among the upstream server's addresses
+    /// when it has several (<c>CtrafficServer.External("127.0.0.1:5003,127.0.0.1:5004")</c>): in turn,
+    /// the one with the fewest open connections through the proxy, or by a hash of the client's
+    /// address, as a <see cref="LoadBalancer"/> picks among its backends; an address that refuses is
+    /// passed over for the next. The default value is <see cref="BalancingPolicy.RoundRobin"/>.
+    /// </summary>
+    public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
+
     /// <summary>How long a connect to the upstream server may take before the next of its addresses is tried, or the client's connection is reset; more than 0, at most <see cref="MaxConnectTimeout"/>. The default value is 2 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -88,6 +98,8 @@ public sealed class FaultProxyOptions
             throw new ArgumentException($"{nameof(Name)} must not be blank", nameof(Name));
         }
 
+        var policy = IBalancingPolicy.Problem(Policy);
+        Check(policy is null, nameof(Policy), policy!);
         Check(MaxUdpSessions is >= 1 and <= MaxUdpSessionsLimit, nameof(MaxUdpSessions), $"must be 1 to {MaxUdpSessionsLimit}, was {MaxUdpSessions}");
         Check(UdpIdleTimeout > TimeSpan.Zero && UdpIdleTimeout <= MaxUdpIdleTimeout, nameof(UdpIdleTimeout), $"must be more than 0 and at most {MaxUdpIdleTimeout}, was {UdpIdleTimeout}");
         Check(BufferSize is >= MinBufferSize and <= MaxBufferSize, nameof(BufferSize), $"must be {MinBufferSize} to {MaxBufferSize}, was {BufferSize}");

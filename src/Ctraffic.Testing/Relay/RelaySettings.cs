@@ -4,13 +4,10 @@ namespace Ctraffic.Testing.Relay;
 
 /// <summary>
 /// What every connection and UDP session of one relay shares: its clock, buffer and queue bounds,
-/// counters, and the faults on now (none for a plain balancer: the relay then copies straight
-/// through, with no queue).
+/// counters, and the faults on now (with none on, the relay copies straight through, with no queue).
 /// </summary>
 internal sealed class RelaySettings
 {
-    private static readonly Func<ImmutableArray<ActiveFault>> NoFaults = static () => [];
-
     /// <summary>The owner's clock: latency, bandwidth, idle times.</summary>
     public required TimeProvider Time { get; init; }
 
@@ -23,8 +20,8 @@ internal sealed class RelaySettings
     /// <summary>Bytes of pool buffers waiting at most per direction of a connection; a chunk larger than this still passes alone.</summary>
     public long QueueBytes { get; init; } = FaultProxyOptions.DefaultQueueBytes;
 
-    /// <summary>The faults on now, read once per chunk.</summary>
-    public Func<ImmutableArray<ActiveFault>> Faults { get; init; } = NoFaults;
+    /// <summary>The faults on now (<see cref="FaultSet.Now"/>), read once per chunk.</summary>
+    public required Func<ImmutableArray<ActiveFault>> Faults { get; init; }
 
     /// <summary>What the relay has carried.</summary>
     public RelayCounters Counters { get; } = new();

@@ -10,7 +10,8 @@ namespace Ctraffic.Testing.Relay;
 /// A relay's UDP side: one socket on the relay's port, and per client source a
 /// <see cref="UdpSession"/> with its own socket to the server. Sessions are bounded (a datagram
 /// from a new source beyond the bound is dropped) and closed after an idle time by one sweep
-/// timer for all of them.
+/// timer for all of them. A session whose server refuses (an ICMP port unreachable: the server is
+/// gone) is closed at once, so that the client's next datagram opens a new one, picked again.
 /// </summary>
 internal sealed class UdpRelay : IDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class UdpRelay : IDisposable
     private readonly RelaySettings _settings;
     private readonly Func<long> _nextId;
     private readonly Socket _socket;
-    private readonly Func<CancellationToken, ValueTask<IPEndPoint>> _server;
+    private readonly Func<IPEndPoint, CancellationToken, ValueTask<(IPEndPoint Server, RelayTarget Target)>> _server;
     private readonly int _maxSessions;
     private readonly long _idleTicks;
     private readonly ConcurrentDictionary<IPEndPoint, UdpSession> _sessions = new();
@@ -31,10 +32,10 @@ internal sealed class UdpRelay : IDisposable
     /// <param name="settings">The relay's clock, bounds, counters and faults.</param>
     /// <param name="nextId">Numbers a new session (a fraction of connections is drawn from it).</param>
     /// <param name="socket">The bound socket the relay now owns.</param>
-    /// <param name="server">Where a new session sends: resolved without blocking.</param>
+    /// <param name="server">Where a new session of a client source sends, and the target it belongs to: picked by the owner's policy, resolved without blocking.</param>
     /// <param name="maxSessions">Sessions at most.</param>
     /// <param name="idleTimeout">A session idle this long is closed.</param>
-    public UdpRelay(RelaySettings settings, Func<long> nextId, Socket socket, Func<CancellationToken, ValueTask<IPEndPoint>> server, int maxSessions, TimeSpan idleTimeout)
+    public UdpRelay(RelaySettings settings, Func<long> nextId, Socket socket, Func<IPEndPoint, CancellationToken, ValueTask<(IPEndPoint Server, RelayTarget Target)>> server, int maxSessions, TimeSpan idleTimeout)
     {
         _settings = settings;
         _nextId = nextId;
@@ -127,7 +128,8 @@ internal sealed class UdpRelay : IDisposable
         UdpSession session;
         try
         {
-            session = new UdpSession(_settings, id, _socket, client, await _server(ct).ConfigureAwait(false));
+            var (server, target) = await _server(client, ct).ConfigureAwait(false);
+            session = new UdpSession(_settings, id, _socket, client, server, target, Forget);
         }
         catch (SocketException)
         {
@@ -147,6 +149,26 @@ internal sealed class UdpRelay : IDisposable
 
         session.Start();
         return session;
+    }
+
+    /// <summary>Closes every session to <paramref name="target"/> (removed from a balancer's pool): the clients' next datagrams open new ones elsewhere.</summary>
+    public void CloseSessionsTo(RelayTarget target)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (session.Target == target)
+            {
+                Forget(session);
+            }
+        }
+    }
+
+    private void Forget(UdpSession session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<IPEndPoint, UdpSession>(session.Client, session)))
+        {
+            session.Close();
+        }
     }
 
     private void Sweep()

@@ -8,7 +8,8 @@ namespace Ctraffic.Testing.Relay;
 /// <summary>
 /// One UDP client source: a socket connected to the server (so the server sees one peer per
 /// client, and its replies come back on this socket only), and a <see cref="DelayLine"/> each
-/// way. Datagrams the faults keep are queued; a full queue drops them, as a router does.
+/// way. Datagrams the faults keep are queued; a full queue drops them, as a router does. A refusal
+/// from the server (it is gone) ends the session (<c>refused</c>).
 /// </summary>
 internal sealed class UdpSession : IDisposable
 {
@@ -20,14 +21,17 @@ internal sealed class UdpSession : IDisposable
     private readonly DelayLine _down;
     private readonly FlowState _upFlow;
     private readonly FlowState _downFlow;
+    private readonly Action<UdpSession> _refused;
     private long _lastActive;
     private int _closed;
 
-    public UdpSession(RelaySettings settings, long id, Socket listener, IPEndPoint client, IPEndPoint server)
+    public UdpSession(RelaySettings settings, long id, Socket listener, IPEndPoint client, IPEndPoint server, RelayTarget target, Action<UdpSession> refused)
     {
         _settings = settings;
         _listener = listener;
         Client = client;
+        Target = target;
+        _refused = refused;
         _server = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -49,6 +53,9 @@ internal sealed class UdpSession : IDisposable
 
     /// <summary>The client source this session serves.</summary>
     public IPEndPoint Client { get; }
+
+    /// <summary>The target (a balancer's backend, a proxy's upstream address) the session was picked for.</summary>
+    public RelayTarget Target { get; }
 
     /// <summary>Timestamp of the last datagram either way.</summary>
     public long LastActive => Volatile.Read(ref _lastActive);
@@ -153,6 +160,12 @@ internal sealed class UdpSession : IDisposable
                     ArrayPool<byte>.Shared.Return(receive);
                     throw;
                 }
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // The server is gone: a new session, picked again, serves the client's next datagram.
+                _refused(this);
+                return;
             }
             catch (SocketException ex) when (UdpRelay.IsTransient(ex))
             {

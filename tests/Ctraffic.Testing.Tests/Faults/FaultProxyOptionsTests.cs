@@ -23,6 +23,16 @@ public class FaultProxyOptionsTests
     }
 
     [Fact]
+    public void AnUndefinedPolicyIsRefusedAndRoundRobinIsTheDefault()
+    {
+        var start = () => FaultProxy.Start("127.0.0.1:1", o => o.Policy = (BalancingPolicy)42);
+
+        start.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Policy must be RoundRobin, LeastConnections, SourceHash, was 42.*")
+            .Which.ParamName.Should().Be("Policy");
+        new FaultProxyOptions().Policy.Should().Be(BalancingPolicy.RoundRobin);
+    }
+
+    [Fact]
     public void AFractionOutsideZeroToOneIsRefused()
     {
         var make = () => Fault.Blackhole().OnPackets(1.5);

@@ -1,16 +1,16 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing.Internal;
+namespace Ctraffic.Testing.Relay;
 
 /// <summary>
-/// The backend with the fewest open connections; among equals, the first at or after a turning
-/// start, so that equal backends share the connections as round-robin does.
+/// The target with the fewest open connections; among equals, the first at or after a turning
+/// start, so that equal targets share the connections as round-robin does.
 /// </summary>
 internal sealed class LeastConnectionsPolicy : IBalancingPolicy
 {
     private uint _start;
 
-    public int Pick(IReadOnlyList<Backend> candidates, IPEndPoint client)
+    public int Pick(IReadOnlyList<RelayTarget> candidates, IPEndPoint client)
     {
         var count = candidates.Count;
         var start = (int)((Interlocked.Increment(ref _start) - 1) % (uint)count);

@@ -1,14 +1,14 @@
 using System.Net;
 
-namespace Ctraffic.Testing.Balancing.Internal;
+namespace Ctraffic.Testing.Relay;
 
 /// <summary>
-/// A hash of the client's IP address (not its port) modulo the backends: one source stays on one
-/// backend while the backends stay the same. FNV-1a, so that the choice is the same in every run.
+/// A hash of the client's IP address (not its port) modulo the targets: one source stays on one
+/// target while the targets stay the same. FNV-1a, so that the choice is the same in every run.
 /// </summary>
 internal sealed class SourceHashPolicy : IBalancingPolicy
 {
-    public int Pick(IReadOnlyList<Backend> candidates, IPEndPoint client)
+    public int Pick(IReadOnlyList<RelayTarget> candidates, IPEndPoint client)
     {
         Span<byte> bytes = stackalloc byte[16];
         var address = client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
