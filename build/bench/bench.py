@@ -82,7 +82,7 @@ SERVER_ENV = os.environ.get("BENCH_SERVER_ENV", "")
 PSIZE = param("PSIZE")
 ONLY = {x.strip() for x in str(param("ONLY")).split(",") if x.strip()}
 
-# The original's figures (SPEC.md and the issue): 2 cores, loopback, separate processes.
+# The original's figures (SPEC.md, "Figures of the original"): 2 cores, loopback, separate processes.
 ORIGINAL = {
     "tp10_mbs": 95.0, "tp10_client_cpu": 88.0, "tp10_server_cpu": 75.0,
     "tp100_mbs": 116.0,
