@@ -16,9 +16,7 @@ internal static class StatisticsReport
 
     /// <summary>The round trips of a file's <c>Rtt</c> field (<see cref="StatisticsJsonReader.ReadRtt"/>), or <see langword="null"/>.</summary>
     public static RttStatistics? RoundTrips(long[]? rtt)
-        => rtt is null ? null : new RttStatistics(rtt[0], Ns(rtt[1]), Ns(rtt[2]), Ns(rtt[3]), Ns(rtt[4]), Ns(rtt[5]), Ns(rtt[6]), Ns(rtt[7]));
-
-    private static TimeSpan Ns(long nanoseconds) => StatisticsJson.FromNanoseconds(nanoseconds);
+        => rtt is null ? null : new RttStatistics(rtt[0], Array.ConvertAll(rtt[1..], StatisticsJson.FromNanoseconds));
 
     /// <summary>The whole-run report of <paramref name="stats"/>; <paramref name="rtt"/> the file's round trips, if any.</summary>
     /// <exception cref="AnalysisException">No connection records, or a run longer than <see cref="TrafficReport.MaxSlidingWindow"/>.</exception>

@@ -208,7 +208,7 @@ public static class ReportHtml
         }
 
         html.Append(Td(rtt.Count));
-        foreach (var t in new[] { rtt.Min, rtt.Mean, rtt.P50, rtt.P90, rtt.P99, rtt.P999, rtt.Max })
+        foreach (var t in rtt.Times())
         {
             html.Append(Td(rtt.Count == 0 ? "" : Ms(t)));
         }

@@ -51,15 +51,19 @@ internal static class ReportJson
         Rtt(sb, "CorrectedRtt", report.CorrectedRtt);
     }
 
+    /// <summary>A round-trip object: its fields as the statistics reader reads them (<see cref="StatisticsJsonReader.RttFields"/>).</summary>
     private static void Rtt(StringBuilder sb, string name, RttStatistics rtt)
-        => sb.Append(",\"").Append(name).Append("\":{\"Count\":").Append(rtt.Count)
-             .Append(",\"Min\":").Append(Ns(rtt.Min))
-             .Append(",\"Mean\":").Append(Ns(rtt.Mean))
-             .Append(",\"P50\":").Append(Ns(rtt.P50))
-             .Append(",\"P90\":").Append(Ns(rtt.P90))
-             .Append(",\"P99\":").Append(Ns(rtt.P99))
-             .Append(",\"P999\":").Append(Ns(rtt.P999))
-             .Append(",\"Max\":").Append(Ns(rtt.Max)).Append('}');
+    {
+        var fields = StatisticsJsonReader.RttFields;
+        sb.Append(",\"").Append(name).Append("\":{\"").Append(fields[0]).Append("\":").Append(rtt.Count);
+        var times = rtt.Times();
+        for (var i = 0; i < times.Length; i++)
+        {
+            sb.Append(",\"").Append(fields[i + 1]).Append("\":").Append(Ns(times[i]));
+        }
+
+        sb.Append('}');
+    }
 
     private static void Availability(StringBuilder sb, Availability a)
         => sb.Append("{\"Due\":").Append(GoFloat.Format(Math.Round(a.Due, 3)))

@@ -22,10 +22,11 @@ public sealed record RttStatistics
         Max = Micro(histogram.Max);
     }
 
-    /// <summary>Figures as a statistics file holds them (its <c>Rtt</c> field).</summary>
-    internal RttStatistics(long count, TimeSpan min, TimeSpan mean, TimeSpan p50, TimeSpan p90, TimeSpan p99, TimeSpan p999, TimeSpan max)
+    /// <summary>Figures as a statistics file holds them (its <c>Rtt</c> field): the count, and the times in the order of <see cref="Times"/>.</summary>
+    internal RttStatistics(long count, ReadOnlySpan<TimeSpan> times)
     {
-        (Count, Min, Mean, P50, P90, P99, P999, Max) = (count, min, mean, p50, p90, p99, p999, max);
+        Count = count;
+        (Min, Mean, P50, P90, P99, P999, Max) = (times[0], times[1], times[2], times[3], times[4], times[5], times[6]);
     }
 
     /// <summary>Number of echoes measured.</summary>
@@ -51,6 +52,9 @@ public sealed record RttStatistics
 
     /// <summary>Longest round trip.</summary>
     public TimeSpan Max { get; }
+
+    /// <summary>The times in the order a statistics file and the report's table hold them: min, mean, p50, p90, p99, p99.9, max.</summary>
+    internal TimeSpan[] Times() => [Min, Mean, P50, P90, P99, P999, Max];
 
     /// <inheritdoc/>
     public override string ToString() => Count == 0

@@ -147,7 +147,12 @@ internal static class StatisticsJsonReader
         return (stats, new ConnectionTimes(started, connect, ended, stats.Failed));
     }
 
-    private static readonly string[] RttFields = ["Count", "Min", "Mean", "P50", "P90", "P99", "P999", "Max"];
+    /// <summary>
+    /// The fields of a round-trip object (<c>Rtt</c>, <c>CorrectedRtt</c>) in the order they are
+    /// written and read: the count, then the times in nanoseconds. The one list of them, for the
+    /// report's writer as for this reader.
+    /// </summary>
+    internal static readonly string[] RttFields = ["Count", "Min", "Mean", "P50", "P90", "P99", "P999", "Max"];
 
     /// <summary>
     /// The round trips our command adds to its statistics (<c>Rtt</c>): its <c>Count</c>, then
