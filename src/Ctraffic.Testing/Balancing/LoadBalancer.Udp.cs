@@ -59,5 +59,5 @@ public sealed partial class LoadBalancer
 
     /// <summary>Where a new UDP session of <paramref name="client"/> goes: the policy's pick among the backends that take new connections.</summary>
     private ValueTask<(IPEndPoint Server, RelayTarget Target)> ResolveUdpAsync(IPEndPoint client, CancellationToken cancellationToken)
-        => _picker.ResolveAsync([.. _pool.Where(b => !b.Closed)], client, _resolver, cancellationToken);
+        => _picker.ResolveAsync(TakingConnections(), client, _resolver, cancellationToken);
 }

@@ -340,8 +340,7 @@ public sealed partial class LoadBalancer : CtrafficServer
             return;
         }
 
-        var candidates = _pool.Where(b => !b.Closed).ToList();
-        var connected = await _picker.ConnectAsync(candidates, clientEndPoint, _disposing.Token).ConfigureAwait(false);
+        var connected = await _picker.ConnectAsync(TakingConnections(), clientEndPoint, _disposing.Token).ConfigureAwait(false);
         if (connected is not var (server, target))
         {
             SocketClose.Reset(client);
@@ -365,6 +364,9 @@ public sealed partial class LoadBalancer : CtrafficServer
             target.Ended(relay);
         }
     }
+
+    /// <summary>The backends of the pool that take new connections and UDP sessions (not drained or removed): what the policy picks from.</summary>
+    private List<Backend> TakingConnections() => [.. _pool.Where(b => !b.Closed)];
 
     private Backend? Find(CtrafficServer backend)
     {
