@@ -18,7 +18,7 @@ BIN = os.environ["BENCH_BIN"]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CONNS = [int(c) for c in os.environ.get("BENCH_CONNS", "10,100").split(",")]
 OUT = os.environ.get("BENCH_OUT", "")
-ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "5")))
 H1, H2, NGINX, ECHO = 18080, 18081, 18090, 18003
 TICK = os.sysconf("SC_CLK_TCK")
 

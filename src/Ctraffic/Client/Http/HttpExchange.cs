@@ -26,7 +26,8 @@ internal sealed class HttpExchange : PacketExchange
     private readonly HttpTraffic _traffic;
     private readonly Lane _lane;
     private readonly HttpMessageInvoker _invoker;
-    private readonly WireCounter _wire;
+    /// <summary>The counter of attempts below the test's handlers; <see langword="null"/> without such handlers.</summary>
+    private readonly WireCounter? _wire;
     private readonly TrafficRecorder _recorder;
     private Socket? _first;
     private volatile Socket _socket;
@@ -34,7 +35,7 @@ internal sealed class HttpExchange : PacketExchange
     private Task<int>? _pending;
     private string? _errorStatus;
 
-    public HttpExchange(HttpTraffic traffic, SocketsHttpHandler wire, WireCounter counter, HttpMessageHandler handler, Socket socket, ConnectionState conn, Lane lane, int packetSize, TrafficRecorder recorder)
+    public HttpExchange(HttpTraffic traffic, SocketsHttpHandler wire, WireCounter? counter, HttpMessageHandler handler, Socket socket, ConnectionState conn, Lane lane, int packetSize, TrafficRecorder recorder)
         : base(socket, conn, packetSize)
     {
         _traffic = traffic;
@@ -168,7 +169,7 @@ internal sealed class HttpExchange : PacketExchange
         }
 
         var old = _current;
-        var failure = _wire.TakeFailure();
+        var failure = _wire?.TakeFailure();
         var lost = failure is null ? null : GoErrors.Op("read", old.Local, old.Remote, Reason(failure));
         var (conn, socket) = await _traffic.RemakeAsync(old, _socket, _lane, lost, failure is null ? ConnectionEndKind.PeerClosed : EndKindOf(failure)).ConfigureAwait(false);
         _socket = socket;
@@ -182,7 +183,22 @@ internal sealed class HttpExchange : PacketExchange
         try
         {
             using var request = _traffic.NewRequest();
-            using var response = await _invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (_wire is null)
+            {
+                _traffic.Outcomes.WireAttempt();
+            }
+
+            HttpResponseMessage sent;
+            try
+            {
+                sent = await _invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (CountedWireFailure(ex))
+            {
+                throw;
+            }
+
+            using var response = sent;
             var got = 0;
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
@@ -230,6 +246,20 @@ internal sealed class HttpExchange : PacketExchange
             // Not the read time-out nor the run: a handler of the test gave up (its own time-out).
             throw new HttpRequestException($"cancelled by a handler: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt on the wire where no <see cref="WireCounter"/> does (no handlers of
+    /// the test: the attempt is the request); <see langword="false"/>, so that the error goes on.
+    /// </summary>
+    private bool CountedWireFailure(Exception error)
+    {
+        if (_wire is null && !RunEndedException.IsIn(error))
+        {
+            _traffic.Outcomes.WireFailure();
+        }
+
+        return false;
     }
 
     /// <summary>

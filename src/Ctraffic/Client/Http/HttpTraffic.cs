@@ -86,11 +86,14 @@ internal sealed class HttpTraffic
             wire.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TlsTrust.Accepts(trust, certificate, errors);
         }
 
-        var counter = new WireCounter(wire, Outcomes);
-        HttpMessageHandler handler = counter;
+        // Without handlers of the test, an attempt on the wire is a request: the exchange counts
+        // it, and no handler stands between it and the wire (one async layer less per request).
+        WireCounter? counter = null;
+        HttpMessageHandler handler = wire;
         if (_options.HttpHandler is { } wrap)
         {
-            handler = wrap(handler) ?? throw new InvalidOperationException($"{nameof(TrafficOptions.HttpHandler)} returned null");
+            counter = new WireCounter(wire, Outcomes);
+            handler = wrap(counter) ?? throw new InvalidOperationException($"{nameof(TrafficOptions.HttpHandler)} returned null");
         }
 
         return new HttpExchange(this, wire, counter, handler, socket, conn, lane, packetSize, _run.Recorder);

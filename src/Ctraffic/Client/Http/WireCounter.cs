@@ -1,7 +1,7 @@
 namespace Ctraffic.Client.Http;
 
 /// <summary>
-/// The handler right above a lane's <see cref="SocketsHttpHandler"/>, below the test's handlers:
+/// The handler right above a lane's <see cref="SocketsHttpHandler"/>, below the test's handlers (only where the test gives some):
 /// counts what reached the wire, so that retries of a policy show as attempts beyond the requests.
 /// </summary>
 internal sealed class WireCounter(HttpMessageHandler wire, HttpOutcomes outcomes) : DelegatingHandler(wire)

@@ -182,6 +182,8 @@ public class HttpTrafficTests
         var stats = await TrafficRun.Start(options, TestContext.Current.CancellationToken).Completion;
 
         stats.Http!.FailedRequests.Should().Be(1);
+        stats.Http.WireFailures.Should().Be(1, "with no handler of the test, the request's one attempt on the wire failed");
+        stats.Http.WireAttempts.Should().Be(stats.Sent);
         stats.FailedConnections.Should().Be(1);
         stats.ConnStats[0].Error.Should().EndWith(": i/o timeout");
         stats.ConnStats.Should().HaveCount(2, "the lane re-connected");
