@@ -35,6 +35,6 @@ if [ -z "${BENCH_BIN:-}" ]; then
     echo "[bench-http] publishing src/Ctraffic.Cli (Release, $build) from a copy of the tree" >&2
     (cd "$work/tree" && dotnet publish src/Ctraffic.Cli -c Release -r linux-x64 "${publish[@]}" \
         -o "$work/bin" -nologo -v quiet >"$work/publish.log" 2>&1) || { cat "$work/publish.log" >&2; exit 1; }
-    export BENCH_BIN=$work/bin/ctraffic
+    export BENCH_BIN=$work/bin/ctraffic BENCH_BUILD=$build
 fi
 exec python3 build/bench/bench_http.py

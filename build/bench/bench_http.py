@@ -15,6 +15,7 @@ import tempfile
 import time
 
 BIN = os.environ["BENCH_BIN"]
+BUILD = os.environ.get("BENCH_BUILD", f"the build at {BIN}")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CONNS = [int(c) for c in os.environ.get("BENCH_CONNS", "10,100").split(",")]
 OUT = os.environ.get("BENCH_OUT", "")
@@ -106,7 +107,7 @@ http {{ access_log off; keepalive_requests 1000000;
   client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work}; uwsgi_temp_path {work}; scgi_temp_path {work};
   server {{ listen 127.0.0.1:{NGINX}; location / {{ add_header ctraffic-host nginx; return 200 "ok\\n"; }} }} }}
 """)
-    results = {"seconds": SECONDS, "clients": {}, "servers": {}}
+    results = {"build": BUILD, "seconds": SECONDS, "clients": {}, "servers": {}}
     try:
         wait_port(H1)
         wait_port(H2)
@@ -142,7 +143,7 @@ http {{ access_log off; keepalive_requests 1000000;
                 except subprocess.TimeoutExpired:
                     p.kill()
 
-    print(f"HTTP benchmark, loopback, {SECONDS:g} s per run, median of {ROUNDS} rounds, unlimited rate, one request in flight per connection")
+    print(f"HTTP benchmark ({BUILD}), loopback, {SECONDS:g} s per run, median of {ROUNDS} rounds, unlimited rate, one request in flight per connection")
     print(f"{'conns':>5}  {'client':<8} {'req/s':>10} {'CPU us/req':>11}   {'vs':<7} {'req/s':>10} {'CPU us/req':>11}   {'ratio':>6}")
     for c, row in results["clients"].items():
         for ours_name, theirs in (("http", "wrk"), ("h2", "h2load")):
