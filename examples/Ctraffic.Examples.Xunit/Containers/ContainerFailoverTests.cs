@@ -1,3 +1,4 @@
+using Ctraffic.Reports;
 using Ctraffic.Testing;
 using Ctraffic.Testing.Containers;
 
@@ -36,8 +37,14 @@ public class ContainerFailoverTests
             await traffic.WaitForRecoveryAsync(TimeSpan.FromSeconds(10), ct);
             var kill = (await traffic.StopAsync(ct)).Window("kill backend-2");
 
-            // Then: its ten connections were lost, none elsewhere, and they came back on the others
-            kill.Should().HaveLostEveryConnectionOn("backend-2").And.HaveLostConnectionsOnlyOn("backend-2");
+            // Then: its ten connections were lost, none on the others, and they came back on the others.
+            // The others are named: a reconnect that the balancer sends to backend-2 while it dies (its
+            // sockets close over a few milliseconds) is reset before its first reply, so its host is
+            // unknown; HaveLostConnectionsOnlyOn("backend-2") would count it as lost elsewhere.
+            kill.Should().HaveLostEveryConnectionOn("backend-2");
+            var hosts = HostChanges.Of(kill);
+            hosts.LostOn("backend-1").Should().Be(0, "backend-1 lost none: {0}", kill);
+            hosts.LostOn("backend-3").Should().Be(0, "backend-3 lost none: {0}", kill);
             kill.Should().HaveReconnectedOnlyTo("backend-1", "backend-3").And.HaveRecoveredWithin(TimeSpan.FromSeconds(3));
         }
         finally
