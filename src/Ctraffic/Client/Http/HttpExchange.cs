@@ -193,8 +193,9 @@ internal sealed class HttpExchange : PacketExchange
             {
                 sent = await _invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (CountedWireFailure(ex))
+            catch (Exception ex) when (_wire is null && _traffic.Outcomes.WireFailed(ex))
             {
+                // No handler of the test: the request was the one attempt on the wire, counted here.
                 throw;
             }
 
@@ -246,20 +247,6 @@ internal sealed class HttpExchange : PacketExchange
             // Not the read time-out nor the run: a handler of the test gave up (its own time-out).
             throw new HttpRequestException($"cancelled by a handler: {ex.Message}", ex);
         }
-    }
-
-    /// <summary>
-    /// Counts a failed attempt on the wire where no <see cref="WireCounter"/> does (no handlers of
-    /// the test: the attempt is the request); <see langword="false"/>, so that the error goes on.
-    /// </summary>
-    private bool CountedWireFailure(Exception error)
-    {
-        if (_wire is null && !RunEndedException.IsIn(error))
-        {
-            _traffic.Outcomes.WireFailure();
-        }
-
-        return false;
     }
 
     /// <summary>

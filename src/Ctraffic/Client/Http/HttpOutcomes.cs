@@ -26,7 +26,20 @@ internal sealed class HttpOutcomes(string client)
 
     public void WireAttempt() => Interlocked.Increment(ref _wireAttempts);
 
-    public void WireFailure() => Interlocked.Increment(ref _wireFailures);
+    /// <summary>
+    /// Counts <paramref name="error"/> of an attempt on the wire as a wire failure, unless the run's
+    /// own end caused it; whether it counted.
+    /// </summary>
+    public bool WireFailed(Exception error)
+    {
+        if (RunEndedException.IsIn(error))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _wireFailures);
+        return true;
+    }
 
     /// <summary>A response of status <paramref name="status"/> (e.g. <c>"grpc NOT_SERVING"</c>).</summary>
     public void Status(string status) => _statuses.Add(status);

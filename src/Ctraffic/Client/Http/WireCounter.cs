@@ -24,9 +24,8 @@ internal sealed class WireCounter(HttpMessageHandler wire, HttpOutcomes outcomes
             _lastFailure = null;
             return response;
         }
-        catch (Exception ex) when (!RunEndedException.IsIn(ex))
+        catch (Exception ex) when (outcomes.WireFailed(ex))
         {
-            outcomes.WireFailure();
             _lastFailure = ex;
             throw;
         }
